@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HealthArticlesConfig(AppConfig):
+    name = "health_articles"
+    label = "health_articles"
+    verbose_name = _("Health articles")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,162 @@
+from django.core.validators import validate_slug
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+class ReferenceKeysBlock(blocks.ListBlock):
+    """The keys of the article's references that a block cites."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("References cited"))
+        kwargs.setdefault(
+            "help_text",
+            _("Keys of entries in this article's reference list, e.g. abbott2013."),
+        )
+        super().__init__(
+            blocks.CharBlock(
+                label=_("Reference key"), max_length=64, validators=[validate_slug]
+            ),
+            **kwargs,
+        )
+
+
+class HeadingBlock(blocks.StructBlock):
+    """A section heading with an explicit level, so headings stay in order."""
+
+    text = blocks.CharBlock(label=_("Text"), max_length=200)
+    level = blocks.ChoiceBlock(
+        label=_("Level"),
+        choices=[
+            ("h2", _("Section (h2)")),
+            ("h3", _("Subsection (h3)")),
+            ("h4", _("Minor heading (h4)")),
+        ],
+        default="h2",
+        help_text=_("Use h2 for a section of the article, h3 inside it."),
+    )
+
+    class Meta:
+        icon = "title"
+        template = "health_articles/blocks/heading.html"
+        description = _("A heading that starts a new part of the article.")
+        preview_value = {"text": "Living with hip pain", "level": "h2"}
+
+
+class TreatmentBlock(blocks.StructBlock):
+    """A therapy, what it involves and what the evidence says about it."""
+
+    name = blocks.CharBlock(
+        label=_("Treatment"),
+        max_length=200,
+        help_text=_("Name of the therapy, e.g. Massage therapy."),
+    )
+    description = blocks.RichTextBlock(
+        label=_("Description"),
+        features=RICH_TEXT_FEATURES,
+        required=False,
+        help_text=_("What the treatment involves."),
+    )
+    evidence = blocks.RichTextBlock(
+        label=_("Evidence summary"),
+        features=RICH_TEXT_FEATURES,
+        required=False,
+        help_text=_("What the cited studies found, and how strong the evidence is."),
+    )
+    references = ReferenceKeysBlock()
+
+    class Meta:
+        icon = "tasks"
+        template = "health_articles/blocks/treatment.html"
+        description = _("A treatment with its evidence and the references behind it.")
+        preview_value = {
+            "name": "Massage therapy",
+            "description": "<p>Soft-tissue work by a registered therapist.</p>",
+            "evidence": "<p>Trials found less pain and better function.</p>",
+            "references": [],
+        }
+
+
+class ConditionSectionBlock(blocks.StructBlock):
+    """A section on one condition: what it is, who has it, and its treatments."""
+
+    name = blocks.CharBlock(
+        label=_("Condition"),
+        max_length=200,
+        help_text=_("e.g. Osteoarthritis of the hip."),
+    )
+    alternate_names = blocks.ListBlock(
+        blocks.CharBlock(label=_("Name"), max_length=200),
+        label=_("Other names"),
+        help_text=_("Abbreviations and other names, e.g. HOA, hip impingement."),
+    )
+    description = blocks.RichTextBlock(
+        label=_("Description"),
+        features=RICH_TEXT_FEATURES,
+        help_text=_("What the condition is."),
+    )
+    epidemiology = blocks.TextBlock(
+        label=_("Prevalence"),
+        required=False,
+        help_text=_("Who it affects and how often, e.g. 2-9% of people under 75."),
+    )
+    symptoms = blocks.RichTextBlock(
+        label=_("Symptoms"),
+        features=RICH_TEXT_FEATURES,
+        required=False,
+        help_text=_("How it shows itself, and the anatomy involved."),
+    )
+    references = ReferenceKeysBlock(
+        help_text=_("Keys of the references behind the description and prevalence.")
+    )
+    treatments = blocks.ListBlock(
+        TreatmentBlock(), label=_("Treatments"), collapsed=True
+    )
+
+    class Meta:
+        icon = "clipboard-list"
+        template = "health_articles/blocks/condition_section.html"
+        description = _("One condition, with the treatments that help it.")
+        preview_value = {
+            "name": "Osteoarthritis of the hip",
+            "alternate_names": ["HOA"],
+            "description": "<p>A disease of the whole hip joint.</p>",
+            "epidemiology": "2-9% of people under 75.",
+            "symptoms": "<p>Pain and stiffness in the groin and hip.</p>",
+            "references": [],
+            "treatments": [],
+        }
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    rich_text = blocks.RichTextBlock(
+        label=_("Text"),
+        features=RICH_TEXT_FEATURES,
+        icon="pilcrow",
+        template="health_articles/blocks/rich_text.html",
+        description=_("Paragraphs of text."),
+        preview_value="<p>Hip pain is common and can become chronic.</p>",
+    )
+    condition_section = ConditionSectionBlock()
+    treatment = TreatmentBlock()
+
+
+def cited_reference_keys(body):
+    """Yield (path, key) for every reference key cited in an article body.
+
+    ``path`` locates the key in the stream: (block index, "references", key
+    index) or (block index, "treatments", treatment index, "references", key
+    index).
+    """
+    for index, child in enumerate(body):
+        if child.block_type == "treatment":
+            for key_index, key in enumerate(child.value["references"]):
+                yield (index, "references", key_index), key
+        elif child.block_type == "condition_section":
+            for key_index, key in enumerate(child.value["references"]):
+                yield (index, "references", key_index), key
+            for t_index, treatment in enumerate(child.value["treatments"]):
+                for key_index, key in enumerate(treatment["references"]):
+                    yield (index, "treatments", t_index, "references", key_index), key

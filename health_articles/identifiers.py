@@ -1,0 +1,62 @@
+"""Normalise, check and link the identifiers a reference may carry.
+
+Plain functions with no Django imports: each ``normalise_*`` returns the
+canonical form or raises ``ValueError`` with a message an editor can act on.
+"""
+
+import re
+
+DOI_PREFIXES = re.compile(
+    r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
+)
+# DOI syntax (DOI Handbook 2.2): "10." registrant code "/" suffix.
+DOI_SYNTAX = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+PMID_SYNTAX = re.compile(r"^[1-9]\d{0,8}$")
+PMCID_SYNTAX = re.compile(r"^PMC\d{1,9}$")
+TRAILING_PUNCTUATION = ".,;"
+
+
+def normalise_doi(value: str) -> str:
+    doi = DOI_PREFIXES.sub("", value.strip()).rstrip(TRAILING_PUNCTUATION).strip()
+    if not DOI_SYNTAX.match(doi):
+        raise ValueError(
+            f"“{value}” is not a DOI: a DOI starts with “10.”, a registrant "
+            "code, a slash and a suffix, e.g. 10.1136/bmj.l185."
+        )
+    return doi
+
+
+def normalise_pmid(value: str) -> str:
+    pmid = re.sub(r"^PMID:?\s*", "", value.strip(), flags=re.IGNORECASE)
+    pmid = pmid.rstrip(TRAILING_PUNCTUATION)
+    if not PMID_SYNTAX.match(pmid):
+        raise ValueError(
+            f"“{value}” is not a PubMed ID: a PMID is a whole number of up to "
+            "nine digits, e.g. 23313532."
+        )
+    return pmid
+
+
+def normalise_pmcid(value: str) -> str:
+    pmcid = re.sub(r"^PMCID:?\s*", "", value.strip(), flags=re.IGNORECASE)
+    pmcid = pmcid.rstrip(TRAILING_PUNCTUATION).upper()
+    if pmcid.isdigit():
+        pmcid = f"PMC{pmcid}"
+    if not PMCID_SYNTAX.match(pmcid):
+        raise ValueError(
+            f"“{value}” is not a PubMed Central ID: a PMCID is “PMC” followed "
+            "by digits, e.g. PMC8022067."
+        )
+    return pmcid
+
+
+def doi_url(doi: str) -> str:
+    return f"https://doi.org/{doi}"
+
+
+def pubmed_url(pmid: str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+
+
+def pmc_url(pmcid: str) -> str:
+    return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"

@@ -1,0 +1,347 @@
+import swapper
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model_string
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from . import citations, identifiers
+from .api_fields import ReferenceListField, TagListField
+from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
+from .forms import HealthArticlePageForm
+
+# The site's base page model (WAGTAIL_PAGE_MODEL, wagtailcore.Page unless swapped).
+# Its app must come before this one in INSTALLED_APPS.
+Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
+
+
+class HealthArticleIndexPageMixin(models.Model):
+    """Behaviour of a page that lists the health articles below it."""
+
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Shown above the list of articles."),
+    )
+
+    articles_per_page = 12
+
+    class Meta:
+        abstract = True
+
+    def get_articles(self):
+        return (
+            HealthArticlePage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("-first_published_at", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.get_articles(), self.articles_per_page)
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        return context
+
+
+class HealthArticleIndexPage(HealthArticleIndexPageMixin, Page):
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
+
+    subpage_types = ["health_articles.HealthArticlePage"]
+    template = "health_articles/health_article_index_page.html"
+
+    class Meta:
+        verbose_name = _("health article index page")
+        verbose_name_plural = _("health article index pages")
+
+
+class HealthArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "health_articles.HealthArticlePage",
+        related_name="tagged_items",
+        on_delete=models.CASCADE,
+    )
+
+    class Meta:
+        verbose_name = _("health article tag")
+        verbose_name_plural = _("health article tags")
+
+
+class HealthArticlePageMixin(models.Model):
+    """The structured content of a health article, for any concrete page."""
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=600,
+        help_text=_("One or two sentences shown in listings and search results."),
+    )
+    hero_image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional image shown at the top of the article."),
+    )
+    body = StreamField(
+        ArticleBodyBlock(),
+        verbose_name=_("body"),
+        help_text=_("Condition sections, treatments, headings and text."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @cached_property
+    def reference_numbers(self):
+        """Map each reference key to its number in the reference list."""
+        return {
+            reference.key: number
+            for number, reference in enumerate(self.references.all(), start=1)
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["reference_numbers"] = self.reference_numbers
+        return context
+
+
+class HealthArticlePage(HealthArticlePageMixin, Page):
+    tags = ClusterTaggableManager(
+        through=HealthArticleTag,
+        blank=True,
+        verbose_name=_("tags"),
+        help_text=_("Topics readers browse by, e.g. hip pain."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("tags")], heading=_("Tags")),
+        InlinePanel(
+            "references",
+            heading=_("References"),
+            label=_("Reference"),
+            help_text=_(
+                "The numbered reference list. Treatments and conditions cite "
+                "entries by their key."
+            ),
+        ),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    api_fields = [
+        APIField("summary"),
+        APIField("hero_image"),
+        APIField("body"),
+        APIField("tags", serializer=TagListField()),
+        APIField("references", serializer=ReferenceListField()),
+    ]
+
+    base_form_class = HealthArticlePageForm
+    parent_page_types = ["health_articles.HealthArticleIndexPage"]
+    subpage_types = []
+    template = "health_articles/health_article_page.html"
+
+    class Meta:
+        verbose_name = _("health article")
+        verbose_name_plural = _("health articles")
+
+
+class ReferenceType(models.TextChoices):
+    """The CSL types a health article's references use."""
+
+    ARTICLE_JOURNAL = "article-journal", _("Journal article")
+    CHAPTER = "chapter", _("Book chapter")
+    BOOK = "book", _("Book")
+    REPORT = "report", _("Report or guideline")
+    WEBPAGE = "webpage", _("Web page")
+    PAPER_CONFERENCE = "paper-conference", _("Conference paper")
+    THESIS = "thesis", _("Thesis")
+
+
+def validate_issued(value):
+    try:
+        citations.parse_issued(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class Reference(Orderable):
+    """One entry of an article's reference list, with fields as in CSL-JSON."""
+
+    page = ParentalKey(
+        HealthArticlePage, related_name="references", on_delete=models.CASCADE
+    )
+    key = models.SlugField(
+        _("key"),
+        max_length=64,
+        help_text=_(
+            "Stable name that treatments cite, e.g. abbott2013. Unique in the article."
+        ),
+    )
+    csl_type = models.CharField(
+        _("type"),
+        max_length=32,
+        choices=ReferenceType.choices,
+        default=ReferenceType.ARTICLE_JOURNAL,
+    )
+    authors = models.TextField(
+        _("authors"),
+        blank=True,
+        help_text=_(
+            "One author a line: “Family, Given” (e.g. Abbott, J H). A group "
+            "author goes on its own line without a comma."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    container_title = models.CharField(
+        _("journal or book"),
+        max_length=500,
+        blank=True,
+        help_text=_("The journal for an article, the book for a chapter."),
+    )
+    issued = models.CharField(
+        _("date issued"),
+        max_length=32,
+        blank=True,
+        validators=[validate_issued],
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD; a range as 2020-10/2020-12."),
+    )
+    volume = models.CharField(_("volume"), max_length=32, blank=True)
+    issue = models.CharField(_("issue"), max_length=32, blank=True)
+    page_range = models.CharField(
+        _("pages"),
+        max_length=64,
+        blank=True,
+        help_text=_("Page range or article number (e-locator), e.g. 525-534 or l185."),
+    )
+    publisher = models.CharField(_("publisher"), max_length=255, blank=True)
+    publisher_place = models.CharField(
+        _("place of publication"), max_length=255, blank=True
+    )
+    doi = models.CharField(
+        _("DOI"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. 10.1136/bmj.l185; a doi.org link is accepted too."),
+    )
+    pmid = models.CharField(
+        _("PMID"), max_length=16, blank=True, help_text=_("PubMed ID, e.g. 23313532.")
+    )
+    pmcid = models.CharField(
+        _("PMCID"),
+        max_length=16,
+        blank=True,
+        help_text=_("PubMed Central ID, e.g. PMC8022067."),
+    )
+    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    raw_text = models.TextField(
+        _("citation as written"),
+        blank=True,
+        help_text=_("The citation as it was pasted or imported, kept verbatim."),
+    )
+
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("csl_type"),
+        FieldPanel("authors"),
+        FieldPanel("title"),
+        FieldPanel("container_title"),
+        FieldPanel("issued"),
+        FieldPanel("volume"),
+        FieldPanel("issue"),
+        FieldPanel("page_range"),
+        FieldPanel("publisher"),
+        FieldPanel("publisher_place"),
+        FieldPanel("doi"),
+        FieldPanel("pmid"),
+        FieldPanel("pmcid"),
+        FieldPanel("url"),
+        FieldPanel("raw_text"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self):
+        return f"{self.key}: {self.title}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, normalise in (
+            ("doi", identifiers.normalise_doi),
+            ("pmid", identifiers.normalise_pmid),
+            ("pmcid", identifiers.normalise_pmcid),
+        ):
+            value = getattr(self, field)
+            if not value:
+                continue
+            try:
+                setattr(self, field, normalise(value))
+            except ValueError as exc:
+                errors[field] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
+    def as_csl(self):
+        """This reference as a CSL-JSON item, with empty fields left out."""
+        item = {"id": self.key, "type": self.csl_type, "title": self.title}
+        authors = citations.parse_authors(self.authors)
+        if authors:
+            item["author"] = authors
+        if self.issued:
+            item["issued"] = citations.parse_issued(self.issued)
+        for csl_name, value in (
+            ("container-title", self.container_title),
+            ("volume", self.volume),
+            ("issue", self.issue),
+            ("page", self.page_range),
+            ("publisher", self.publisher),
+            ("publisher-place", self.publisher_place),
+            ("DOI", self.doi),
+            ("PMID", self.pmid),
+            ("PMCID", self.pmcid),
+            ("URL", self.url),
+        ):
+            if value:
+                item[csl_name] = value
+        return item
+
+    def formatted_html(self):
+        return citations.format_reference_html(self.as_csl())
+
+    def links(self):
+        """Links to the work by its identifiers, most durable first."""
+        links = {}
+        if self.doi:
+            links["doi"] = identifiers.doi_url(self.doi)
+        if self.pmid:
+            links["pubmed"] = identifiers.pubmed_url(self.pmid)
+        if self.pmcid:
+            links["pmc"] = identifiers.pmc_url(self.pmcid)
+        if self.url:
+            links["url"] = self.url
+        return links

@@ -1,0 +1,19 @@
+from django import template
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def cite(context, keys):
+    """Link each cited reference key to its entry in the numbered list: [1, 3]."""
+    numbers = context.get("reference_numbers", {})
+    cited = sorted({numbers[key] for key in keys if key in numbers})
+    if not cited:
+        return ""
+    links = format_html_join(
+        ", ",
+        '<a href="#reference-{0}" aria-label="Reference {0}">{0}</a>',
+        ((number,) for number in cited),
+    )
+    return format_html('<sup class="citation">[{}]</sup>', links)

@@ -1,0 +1,77 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from .factories import (
+    HealthArticleIndexPageFactory,
+    HealthArticlePageFactory,
+    ReferenceFactory,
+)
+
+
+@pytest.fixture
+def index(db):
+    """An article index that is the default site's home page."""
+    root = Page.get_first_root_node()
+    index = HealthArticleIndexPageFactory(parent=root)
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": index},
+    )
+    return index
+
+
+def publish(page):
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+@pytest.fixture
+def article(index):
+    """A published article with a condition, a treatment, references and tags."""
+    page = HealthArticlePageFactory(
+        parent=index, title="Massage Therapy for Hip Pain", slug="hip"
+    )
+    ReferenceFactory(
+        page=page,
+        key="abbott2013",
+        title="Manual therapy, exercise therapy, or both",
+        doi="10.1016/j.joca.2012.12.014",
+        pmid="23313532",
+        sort_order=0,
+    )
+    ReferenceFactory(
+        page=page,
+        key="ahuja2020",
+        title="Chronic hip pain in adults",
+        container_title="J Anaesthesiol Clin Pharmacol",
+        doi="10.4103/joacp.JOACP_170_19",
+        pmid="33840922",
+        pmcid="PMC8022067",
+        sort_order=1,
+    )
+    page.tags.add("hip pain", "joint pain")
+    page.save()
+    return publish(page)
+
+
+@pytest.fixture
+def demo_content(db):
+    call_command("load_demo_content", stdout=io.StringIO())
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="editor", email="editor@example.com", password="secret"
+    )
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

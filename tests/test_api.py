@@ -1,0 +1,239 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Page
+
+from .conftest import publish
+from .factories import HealthArticlePageFactory, condition_section, treatment
+
+ARTICLES = "/api/v2/pages/?type=health_articles.HealthArticlePage"
+
+
+def detail(client, page, query=""):
+    response = client.get(f"/api/v2/pages/{page.pk}/{query}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_listing_by_type_returns_live_articles(client, article, index):
+    draft = HealthArticlePageFactory(parent=index, live=False)
+    response = client.get(ARTICLES)
+    assert response.status_code == 200
+    data = response.json()
+    ids = [item["id"] for item in data["items"]]
+    assert ids == [article.pk]
+    assert draft.pk not in ids
+    assert data["meta"]["total_count"] == 1
+    assert data["items"][0]["meta"]["type"] == "health_articles.HealthArticlePage"
+
+
+def test_detail_carries_summary_body_tags_and_references(client, article):
+    data = detail(client, article)
+    assert data["summary"] == "A short summary of the article."
+    assert [block["type"] for block in data["body"]] == [
+        "rich_text",
+        "condition_section",
+    ]
+    assert data["tags"] == [
+        {"name": "hip pain", "slug": "hip-pain"},
+        {"name": "joint pain", "slug": "joint-pain"},
+    ]
+    assert [ref["number"] for ref in data["references"]] == [1, 2]
+    assert [ref["key"] for ref in data["references"]] == ["abbott2013", "ahuja2020"]
+
+
+def test_condition_section_is_structured_with_nested_treatments(client, article):
+    section = detail(client, article)["body"][1]
+    value = section["value"]
+    assert value["name"] == "Osteoarthritis of the hip"
+    assert value["alternate_names"] == ["HOA"]
+    assert value["epidemiology"] == "2-9% of people under 75."
+    assert value["references"] == ["ahuja2020"]
+    assert value["description"] == "<p>About Osteoarthritis of the hip.</p>"
+    [therapy] = value["treatments"]
+    assert therapy["name"] == "Massage therapy"
+    assert therapy["evidence"] == "<p>Trials found a benefit.</p>"
+    assert therapy["references"] == ["abbott2013"]
+
+
+def test_top_level_treatment_block_is_served(client, index):
+    page = HealthArticlePageFactory(
+        parent=index,
+        body=[{"type": "treatment", "value": treatment("Stretching")}],
+    )
+    publish(page)
+    [block] = detail(client, page)["body"]
+    assert block["type"] == "treatment"
+    assert block["value"]["name"] == "Stretching"
+
+
+def test_reference_is_csl_json_with_formatted_citation_and_links(client, article):
+    first, second = detail(client, article)["references"]
+    assert first["csl"] == {
+        "id": "abbott2013",
+        "type": "article-journal",
+        "title": "Manual therapy, exercise therapy, or both",
+        "author": [
+            {"family": "Abbott", "given": "J H"},
+            {"family": "Robertson", "given": "M C"},
+        ],
+        "container-title": "Osteoarthritis Cartilage",
+        "issued": {"date-parts": [[2013, 4]]},
+        "volume": "21",
+        "issue": "4",
+        "page": "525-534",
+        "DOI": "10.1016/j.joca.2012.12.014",
+        "PMID": "23313532",
+    }
+    assert first["formatted"].startswith("Abbott JH, Robertson MC.")
+    assert "Osteoarthritis Cartilage" in first["formatted"]
+    assert "<" not in first["formatted"]
+    assert first["links"] == {
+        "doi": "https://doi.org/10.1016/j.joca.2012.12.014",
+        "pubmed": "https://pubmed.ncbi.nlm.nih.gov/23313532/",
+    }
+    assert second["links"]["pmc"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC8022067/"
+
+
+def test_rich_text_is_rendered_with_internal_links_expanded(client, article, index):
+    linked = f'<p>See <a linktype="page" id="{index.pk}">all articles</a>.</p>'
+    page = HealthArticlePageFactory(
+        parent=index,
+        body=[
+            {"type": "rich_text", "value": linked},
+            condition_section("Piriformis syndrome", description=linked),
+        ],
+    )
+    publish(page)
+    body = detail(client, page)["body"]
+    for html in (body[0]["value"], body[1]["value"]["description"]):
+        assert 'href="/"' in html
+        assert "linktype" not in html
+    # Clients that want the stored form can still ask for it.
+    raw = detail(client, page, "?rich_text_format=db_html")["body"][0]["value"]
+    assert 'linktype="page"' in raw
+
+
+def test_field_selection_search_and_tag_filter_keep_working(client, article, index):
+    other = publish(HealthArticlePageFactory(parent=index, title="Knee pain"))
+    other.tags.add("knee pain")
+    publish(other)
+
+    response = client.get(ARTICLES + "&fields=summary,tags")
+    item = response.json()["items"][0]
+    assert set(item) >= {"summary", "tags"}
+    assert "body" not in item
+
+    response = client.get(ARTICLES + "&tags=hip pain")
+    assert [i["id"] for i in response.json()["items"]] == [article.pk]
+
+    response = client.get("/api/v2/pages/?search=Knee")
+    assert [i["id"] for i in response.json()["items"]] == [other.pk]
+
+    response = client.get(ARTICLES + "&order=-title&fields=_,title")
+    assert [i["title"] for i in response.json()["items"]] == [
+        "Massage Therapy for Hip Pain",
+        "Knee pain",
+    ]
+
+
+def test_find_redirects_to_the_article_detail(client, article):
+    response = client.get("/api/v2/pages/find/?html_path=/hip/")
+    assert response.status_code == 302
+    assert f"/api/v2/pages/{article.pk}/" in response["Location"]
+
+
+def test_standard_pages_images_and_documents_endpoints(client, article):
+    image = Image.objects.create(title="Hip", file=get_test_image_file())
+    document = Document.objects.create(title="Leaflet")
+    assert client.get("/api/v2/pages/").status_code == 200
+    images = client.get("/api/v2/images/").json()
+    assert [item["id"] for item in images["items"]] == [image.pk]
+    documents = client.get("/api/v2/documents/").json()
+    assert [item["id"] for item in documents["items"]] == [document.pk]
+
+
+def test_hero_image_is_served(client, article):
+    image = Image.objects.create(title="Hip", file=get_test_image_file())
+    article.hero_image = image
+    publish(article)
+    data = detail(client, article)
+    assert data["hero_image"]["id"] == image.pk
+    assert data["hero_image"]["meta"]["type"] == "wagtailimages.Image"
+
+
+def test_index_page_is_served_with_its_intro(client, index):
+    index.intro = "<p>Articles on pain.</p>"
+    publish(index)
+    assert detail(client, index)["intro"] == "<p>Articles on pain.</p>"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?type=nope.Nothing",
+        "?type=health_articles.HealthArticlePage&limit=abc",
+        "?type=health_articles.HealthArticlePage&offset=-1",
+        "?type=health_articles.HealthArticlePage&limit=100000",
+        "?type=health_articles.HealthArticlePage&fields=unknown",
+        "?type=health_articles.HealthArticlePage&fields=title(",
+        "?type=health_articles.HealthArticlePage&order=nonsense",
+        "?type=health_articles.HealthArticlePage&tags=a&search=b",
+        "?child_of=abc",
+        "?descendant_of=999999",
+        "?rich_text_format=pdf",
+        "?unknown_parameter=1",
+        "?locale=xx",
+        "?search_operator=maybe&search=hip",
+    ],
+)
+def test_bad_query_parameters_answer_400_with_a_message(client, article, query):
+    response = client.get("/api/v2/pages/" + query)
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["message"]
+
+
+def test_bad_detail_parameters_answer_400(client, article):
+    response = client.get(f"/api/v2/pages/{article.pk}/?fields=body(x)")
+    assert response.status_code == 400
+    assert response.json()["message"]
+
+
+def test_listing_queries_do_not_grow_with_the_number_of_articles(client, index):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(ARTICLES + "&fields=*&limit=50")
+        assert response.status_code == 200
+        return len(queries), len(response.json()["items"])
+
+    for _ in range(2):
+        page = HealthArticlePageFactory(parent=index)
+        page.tags.add("hip pain")
+        publish(page)
+    count_queries()  # warm the site root cache
+    few, count = count_queries()
+    for _ in range(6):
+        page = HealthArticlePageFactory(parent=index)
+        page.tags.add("hip pain", "knee pain")
+        publish(page)
+    count_queries()
+    many, more = count_queries()
+    assert (count, more) == (2, 8)
+    assert many == few
+
+
+def test_private_articles_are_not_listed(client, article, index):
+    from wagtail.models import PageViewRestriction
+
+    private = publish(HealthArticlePageFactory(parent=index, title="Private"))
+    PageViewRestriction.objects.create(
+        page=private, restriction_type="password", password="x"
+    )
+    ids = [i["id"] for i in client.get(ARTICLES).json()["items"]]
+    assert ids == [article.pk]
+    assert client.get(f"/api/v2/pages/{private.pk}/").status_code == 404
+    assert Page.objects.filter(pk=private.pk).exists()
