@@ -76,9 +76,27 @@ def parse_issued(text: str) -> dict | None:
     return {"date-parts": parts}
 
 
+CSL_NS = {"cs": "http://purl.org/net/xbiblio/csl"}
+
+
 @lru_cache(maxsize=8)
 def _load_style(style: str) -> CitationStylesStyle:
-    return CitationStylesStyle(get_style_filepath(style), validate=False)
+    loaded = CitationStylesStyle(get_style_filepath(style), validate=False)
+    # citeproc-py joins the parts of a localized date ("2013 Apr") with the
+    # calling <date>'s delimiter instead of the locale's, printing "2013Apr".
+    # Copy the style's locale delimiter onto the calling elements.
+    for form in ("text", "numeric"):
+        delimiters = loaded.root.xpath(
+            f"//cs:locale/cs:date[@form='{form}']/@delimiter", namespaces=CSL_NS
+        )
+        if not delimiters:
+            continue
+        for date in loaded.root.xpath(
+            f"//cs:date[@form='{form}'][@variable][not(@delimiter)]",
+            namespaces=CSL_NS,
+        ):
+            date.set("delimiter", delimiters[0])
+    return loaded
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,111 @@
+"""POST data for the Wagtail admin's health article form."""
+
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
+
+
+def listblock(items):
+    """ListBlock form data, the counterpart of Wagtail's ``streamfield``."""
+    data = {
+        str(index): {"value": value, "deleted": "", "order": str(index), "id": ""}
+        for index, value in enumerate(items)
+    }
+    data["count"] = str(len(items))
+    return data
+
+
+def treatment_data(name, references=(), evidence="<p>Trials found less pain.</p>"):
+    return {
+        "name": name,
+        "description": rich_text(f"<p>What {name.lower()} involves.</p>"),
+        "evidence": rich_text(evidence),
+        "references": listblock(list(references)),
+    }
+
+
+def condition_data(name, alternate_names=(), references=(), treatments=()):
+    return {
+        "name": name,
+        "alternate_names": listblock(list(alternate_names)),
+        "description": rich_text(f"<p>{name} is a condition of the hip.</p>"),
+        "epidemiology": "2-9% of people under 75.",
+        "symptoms": rich_text("<p>Pain in the groin.</p>"),
+        "references": listblock(list(references)),
+        "treatments": listblock(list(treatments)),
+    }
+
+
+def reference_data(key, **fields):
+    data = {
+        "key": key,
+        "csl_type": "article-journal",
+        "authors": "Abbott, J H\nRobertson, M C\nMOA Trial team",
+        "title": f"A trial called {key}",
+        "container_title": "Osteoarthritis Cartilage",
+        "issued": "2013-04",
+        "volume": "21",
+        "issue": "4",
+        "page_range": "525-534",
+        "publisher": "",
+        "publisher_place": "",
+        "doi": "",
+        "pmid": "",
+        "pmcid": "",
+        "url": "",
+        "raw_text": f"Raw citation of {key}.",
+    }
+    data.update(fields)
+    return data
+
+
+def article_form_data(
+    title="Massage Therapy for Hip Pain",
+    slug="hip-pain",
+    body=None,
+    references=None,
+    tags="hip pain, joint pain",
+    action=None,
+    initial_references=0,
+):
+    if body is None:
+        body = [
+            ("rich_text", rich_text("<p>Hip pain is common.</p>")),
+            (
+                "condition_section",
+                condition_data(
+                    "Osteoarthritis of the hip",
+                    alternate_names=["HOA"],
+                    references=["ahuja2020"],
+                    treatments=[
+                        treatment_data("Massage therapy", references=["abbott2013"])
+                    ],
+                ),
+            ),
+            ("heading", {"text": "Living with hip pain", "level": "h2"}),
+            ("treatment", treatment_data("Stretching", references=["abbott2013"])),
+        ]
+    if references is None:
+        references = [
+            reference_data(
+                "abbott2013", doi="https://doi.org/10.1016/J.JOCA.2012.12.014."
+            ),
+            reference_data("ahuja2020", pmid="PMID: 33840922", pmcid="8022067"),
+        ]
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "summary": "What massage can do for hip pain.",
+            "hero_image": "",
+            "tags": tags,
+            "body": streamfield(body),
+            "references": inline_formset(references, initial=initial_references),
+        }
+    )
+    if action:
+        data[action] = action
+    return data
