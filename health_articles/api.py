@@ -1,9 +1,8 @@
-from django.db.models import Prefetch
 from django.http import Http404
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
-from .models import HealthArticlePage, Reference
+from .models import HealthArticlePage
 
 
 class HealthArticlePagesAPIViewSet(PagesAPIViewSet):
@@ -26,9 +25,6 @@ class HealthArticlePagesAPIViewSet(PagesAPIViewSet):
         queryset = super().get_queryset()
         if issubclass(queryset.model, HealthArticlePage):
             queryset = queryset.select_related("locale", "hero_image").prefetch_related(
-                "tags",
-                Prefetch(
-                    "references", queryset=Reference.objects.order_by("sort_order")
-                ),
+                "tags", "references"
             )
         return queryset

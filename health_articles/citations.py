@@ -110,9 +110,24 @@ def _format_cached(csl_json: str, style: str) -> str:
     return LEADING_NUMBER.sub("", entry).strip()
 
 
+def _escape_values(value):
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escape_values(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _escape_values(item) for key, item in value.items()}
+    return value
+
+
 def format_reference_html(csl: dict, style: str = DEFAULT_STYLE) -> str:
-    """One reference formatted as an HTML fragment, without a list number."""
-    return _format_cached(json.dumps(csl, sort_keys=True), style)
+    """One reference formatted as an HTML fragment, without a list number.
+
+    citeproc-py copies field values into its HTML output as they are, so they
+    are escaped first: the fragment is safe to insert into a page.
+    """
+    escaped = {**_escape_values(csl), "id": csl["id"]}
+    return _format_cached(json.dumps(escaped, sort_keys=True), style)
 
 
 def html_to_text(fragment: str) -> str:

@@ -282,6 +282,7 @@ class Reference(Orderable):
     ]
 
     class Meta(Orderable.Meta):
+        ordering = ["sort_order", "pk"]
         verbose_name = _("reference")
         verbose_name_plural = _("references")
 

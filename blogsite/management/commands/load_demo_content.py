@@ -98,8 +98,9 @@ class Command(BaseCommand):
         )
         article.tags.add(*data["tags"])
         references = []
-        for entry in data["references"]:
+        for position, entry in enumerate(data["references"]):
             reference = Reference(
+                sort_order=position,
                 key=entry["key"],
                 csl_type=entry["type"],
                 authors="\n".join(entry["authors"]),

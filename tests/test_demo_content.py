@@ -1,0 +1,116 @@
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import override_settings
+
+from health_articles.models import HealthArticlePage, Reference
+
+SEED = (
+    Path(settings.BASE_DIR).parent
+    / "shared"
+    / "seeds"
+    / "massage-therapy-for-hip-pain.txt"
+)
+HIP = "massage-therapy-for-hip-pain"
+
+
+def load():
+    out = io.StringIO()
+    call_command("load_demo_content", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def hip(demo_content):
+    return HealthArticlePage.objects.get(slug=HIP)
+
+
+def test_seed_article_is_published_under_the_home_index(demo_content, hip):
+    assert hip.live
+    assert hip.get_parent().specific == demo_content
+    assert hip.url == f"/{HIP}/"
+    assert hip.title == "Massage Therapy for Hip Pain"
+
+
+def test_seed_article_has_three_conditions_with_their_treatments(hip):
+    sections = [b.value for b in hip.body if b.block_type == "condition_section"]
+    assert [s["name"] for s in sections] == [
+        "Osteoarthritis of the hip",
+        "Piriformis syndrome",
+        "Femoroacetabular impingement",
+    ]
+    assert "HOA" in sections[0]["alternate_names"]
+    assert "FAI" in sections[2]["alternate_names"]
+    for section in sections:
+        assert len(section["treatments"]) >= 2
+        for treatment in section["treatments"]:
+            assert list(treatment["references"]), treatment["name"]
+
+
+def test_seed_article_has_its_tags(hip):
+    assert sorted(tag.name for tag in hip.tags.all()) == [
+        "benefits of massage therapy",
+        "hip pain",
+        "joint pain",
+    ]
+
+
+def test_every_citation_resolves_and_every_reference_is_cited(demo_content):
+    from health_articles.blocks import cited_reference_keys
+
+    for article in HealthArticlePage.objects.all():
+        keys = set(article.references.values_list("key", flat=True))
+        cited = {key for _, key in cited_reference_keys(article.body)}
+        assert cited == keys, article.slug
+
+
+def test_sixteen_references_keep_the_seed_identifiers(hip):
+    references = list(hip.references.all())
+    assert len(references) == 16
+    for reference in references:
+        raw = reference.raw_text
+        doi = re.search(r"doi: ?(10\.\S+?)\.?(?:\s|$)", raw)
+        pmid = re.search(r"PMID: (\d+)", raw)
+        pmcid = re.search(r"PMCID: (PMC\d+)", raw)
+        assert reference.doi == (doi.group(1) if doi else ""), reference.key
+        assert reference.pmid == (pmid.group(1) if pmid else ""), reference.key
+        assert reference.pmcid == (pmcid.group(1) if pmcid else ""), reference.key
+    with_doi = [r.key for r in references if r.doi]
+    assert len(with_doi) == 9
+    assert hip.references.get(key="palmer2019").page_range == "l185"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason=f"seed article not found at {SEED}")
+def test_raw_text_is_the_seed_reference_list_verbatim(hip):
+    seed = SEED.read_text(encoding="utf-8")
+    reference_block = seed.split("find some relief.")[1].split("Tags:")[0]
+    seed_lines = [line.strip() for line in reference_block.splitlines() if line.strip()]
+    assert [r.raw_text for r in hip.references.all()] == seed_lines
+
+
+def test_more_articles_give_tags_something_to_browse(demo_content):
+    others = HealthArticlePage.objects.live().exclude(slug=HIP)
+    assert others.count() >= 2
+    shared = HealthArticlePage.objects.filter(tags__name="joint pain").count()
+    assert shared >= 2
+
+
+def test_running_twice_duplicates_nothing(demo_content):
+    counts = (HealthArticlePage.objects.count(), Reference.objects.count())
+    output = load()
+    assert "already present" in output
+    assert (HealthArticlePage.objects.count(), Reference.objects.count()) == counts
+
+
+def test_demo_editor_exists_only_under_dev_settings(demo_content):
+    User = get_user_model()
+    assert not User.objects.exists()  # the test settings define no demo account
+    with override_settings(DEMO_EDITOR_ACCOUNT={"username": "ed", "password": "pw"}):
+        output = load()
+    assert "user “ed”, password “pw”" in output
+    assert User.objects.get(username="ed").check_password("pw")

@@ -1,0 +1,114 @@
+import html5lib
+import pytest
+from bs4 import BeautifulSoup
+
+from health_articles.models import HealthArticlePage
+
+
+def get_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def parse(markup):
+    """Parse as a browser would, failing on any HTML parse error."""
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(markup)
+    return BeautifulSoup(markup, "html.parser")
+
+
+def heading_levels(soup):
+    return [
+        int(tag.name[1]) for tag in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+    ]
+
+
+def assert_accessible_structure(soup):
+    assert soup.html["lang"]
+    assert soup.title.string.strip()
+    assert len(soup.find_all("main")) == 1
+    assert soup.find("header") and soup.find("footer") and soup.find("nav")
+    levels = heading_levels(soup)
+    assert levels.count(1) == 1 and levels[0] == 1
+    for previous, current in zip(levels, levels[1:], strict=False):
+        assert current <= previous + 1, f"heading level skips: {levels}"
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    for image in soup.find_all("img"):
+        assert image.has_attr("alt")
+
+
+@pytest.fixture
+def hip_html(client, demo_content):
+    return get_page(client, "/massage-therapy-for-hip-pain/")
+
+
+def test_article_page_is_valid_accessible_html(hip_html):
+    assert_accessible_structure(parse(hip_html))
+
+
+def test_article_page_shows_conditions_with_their_treatments(hip_html):
+    soup = parse(hip_html)
+    sections = soup.select("section.condition")
+    assert [s.h2.get_text() for s in sections] == [
+        "Osteoarthritis of the hip",
+        "Piriformis syndrome",
+        "Femoroacetabular impingement",
+    ]
+    first_treatments = [
+        t.h3.get_text() for t in sections[0].select("section.treatment")
+    ]
+    assert "Supervised exercise therapy" in first_treatments
+    assert "HOA" in sections[0].select_one(".alternate-names").get_text()
+
+
+def test_citations_link_to_the_numbered_reference_list(hip_html):
+    soup = parse(hip_html)
+    entries = soup.select("section.references ol > li")
+    assert len(entries) == 16
+    assert [li["id"] for li in entries] == [f"reference-{n}" for n in range(1, 17)]
+    targets = {a["href"] for a in soup.select("sup.citation a")}
+    assert targets
+    assert targets <= {f"#reference-{n}" for n in range(1, 17)}
+    # Every entry is cited from somewhere in the article.
+    assert len(targets) == 16
+
+
+def test_reference_list_links_identifiers(hip_html):
+    soup = parse(hip_html)
+    ahuja = soup.find(id="reference-2")
+    assert "Chronic hip pain in adults" in ahuja.get_text()
+    links = {a.get_text(): a["href"] for a in ahuja.find_all("a")}
+    assert links == {
+        "DOI": "https://doi.org/10.4103/joacp.JOACP_170_19",
+        "PubMed": "https://pubmed.ncbi.nlm.nih.gov/33840922/",
+        "PMC": "https://pmc.ncbi.nlm.nih.gov/articles/PMC8022067/",
+    }
+
+
+def test_article_page_shows_its_tags(hip_html):
+    soup = parse(hip_html)
+    tags = [li.get_text() for li in soup.select("nav.tags li")]
+    assert tags == ["benefits of massage therapy", "hip pain", "joint pain"]
+
+
+def test_index_lists_published_articles(client, demo_content):
+    soup = parse(get_page(client, "/"))
+    assert_accessible_structure(soup)
+    titles = [a.get_text() for a in soup.select(".article-list h2 a")]
+    assert set(titles) == set(
+        HealthArticlePage.objects.live().values_list("title", flat=True)
+    )
+    assert len(titles) == 3
+
+
+def test_text_from_editors_is_escaped(client, article):
+    article.title = "<script>alert('x')</script> Hip"
+    reference = article.references.first()
+    reference.title = "<script>alert('ref')</script> Trial"
+    reference.save()
+    article.save_revision().publish()
+    markup = get_page(client, article.url)
+    assert "<script>alert" not in markup
+    assert "&lt;script&gt;alert('x')" in markup
+    assert "&lt;script&gt;alert('ref')" in markup
