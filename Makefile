@@ -20,7 +20,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo_content
+	$(BIN)/python manage.py load_demo_content --site-url http://127.0.0.1:$(PORT)
 	@echo ""
 	@echo "Site:  http://127.0.0.1:$(PORT)/"
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/  (log in as shown above)"

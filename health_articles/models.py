@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model_string
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable
 from wagtail.search import index
 
@@ -153,6 +154,10 @@ class HealthArticlePage(HealthArticlePageMixin, Page):
     api_fields = [
         APIField("summary"),
         APIField("hero_image"),
+        APIField(
+            "hero_image_rendition",
+            serializer=ImageRenditionField("fill-1200x630", source="hero_image"),
+        ),
         APIField("body"),
         APIField("tags", serializer=TagListField()),
         APIField("references", serializer=ReferenceListField()),

@@ -163,6 +163,11 @@ def test_hero_image_is_served(client, article):
     data = detail(client, article)
     assert data["hero_image"]["id"] == image.pk
     assert data["hero_image"]["meta"]["type"] == "wagtailimages.Image"
+    rendition = data["hero_image_rendition"]
+    # Cropped to the 1200x630 ratio; the 640px test image is not upscaled.
+    assert (rendition["width"], rendition["height"]) == (640, 336)
+    assert rendition["url"].endswith(".png")
+    assert rendition["alt"] == "Hip"
 
 
 def test_index_page_is_served_with_its_intro(client, index):

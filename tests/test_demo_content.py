@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from health_articles.models import HealthArticlePage, Reference
@@ -114,3 +114,14 @@ def test_demo_editor_exists_only_under_dev_settings(demo_content):
         output = load()
     assert "user “ed”, password “pw”" in output
     assert User.objects.get(username="ed").check_password("pw")
+
+
+def test_site_url_sets_the_default_site_address(demo_content):
+    call_command("load_demo_content", site_url="http://127.0.0.1:8123", stdout=io.StringIO())
+    article = HealthArticlePage.objects.get(slug=HIP)
+    assert article.full_url == f"http://127.0.0.1:8123/{HIP}/"
+
+
+def test_a_bad_site_url_is_refused(demo_content):
+    with pytest.raises(CommandError, match="http"):
+        call_command("load_demo_content", site_url="ftp://x", stdout=io.StringIO())

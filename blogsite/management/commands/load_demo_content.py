@@ -1,6 +1,7 @@
 import json
 from datetime import datetime, time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,8 +31,16 @@ class Command(BaseCommand):
             default=DEFAULT_FILE,
             help="JSON file of demo content (default: %(default)s).",
         )
+        parser.add_argument(
+            "--site-url",
+            help=(
+                "Where the site is served, e.g. http://127.0.0.1:8000: the default "
+                "site's hostname and port are set from it, so that the URLs the "
+                "API gives (html_url, detail_url) work."
+            ),
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, site_url=None, **options):
         try:
             content = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -53,7 +62,19 @@ class Command(BaseCommand):
                     continue
                 self.create_article(index, data)
                 self.stdout.write(self.style.SUCCESS("created"))
+        if site_url:
+            self.set_site_address(site_url)
         self.create_demo_editor()
+
+    def set_site_address(self, site_url):
+        address = urlsplit(site_url)
+        if address.scheme not in ("http", "https") or not address.hostname:
+            raise CommandError(f"--site-url must be an http(s) URL, not {site_url!r}")
+        site = Site.objects.get(is_default_site=True)
+        site.hostname = address.hostname
+        site.port = address.port or (443 if address.scheme == "https" else 80)
+        site.save()
+        self.stdout.write(f"Default site address: {site.root_url}")
 
     def get_or_create_index(self, data):
         index = HealthArticleIndexPage.objects.filter(slug=data["slug"]).first()
