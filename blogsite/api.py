@@ -1,10 +1,12 @@
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
 
-from health_articles.api import HealthArticlePagesAPIViewSet
+from health_articles.api import (
+    CheckedDocumentsAPIViewSet,
+    CheckedImagesAPIViewSet,
+    HealthArticlePagesAPIViewSet,
+)
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", HealthArticlePagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("images", CheckedImagesAPIViewSet)
+api_router.register_endpoint("documents", CheckedDocumentsAPIViewSet)

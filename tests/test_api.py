@@ -202,6 +202,30 @@ def test_bad_query_parameters_answer_400_with_a_message(client, article, query):
     assert response.json()["message"]
 
 
+@pytest.mark.parametrize("endpoint", ["pages", "images", "documents"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?search=hip%00",
+        "?title=%00",
+        "?offset=99999999999999999999999",
+        "?offset=x",
+        "?search_operator=maybe&search=x",
+        "?limit=99999999999999999999",
+    ],
+)
+def test_values_stock_wagtail_fails_on_answer_400(client, article, endpoint, query):
+    response = client.get(f"/api/v2/{endpoint}/{query}")
+    assert response.status_code == 400, response.content
+    assert response.json()["message"]
+
+
+def test_find_with_a_non_numeric_id_answers_400(client, article):
+    response = client.get("/api/v2/pages/find/?id=abc")
+    assert response.status_code == 400
+    assert response.json() == {"message": "id must be a whole number"}
+
+
 def test_bad_detail_parameters_answer_400(client, article):
     response = client.get(f"/api/v2/pages/{article.pk}/?fields=body(x)")
     assert response.status_code == 400

@@ -117,7 +117,9 @@ def test_demo_editor_exists_only_under_dev_settings(demo_content):
 
 
 def test_site_url_sets_the_default_site_address(demo_content):
-    call_command("load_demo_content", site_url="http://127.0.0.1:8123", stdout=io.StringIO())
+    call_command(
+        "load_demo_content", site_url="http://127.0.0.1:8123", stdout=io.StringIO()
+    )
     article = HealthArticlePage.objects.get(slug=HIP)
     assert article.full_url == f"http://127.0.0.1:8123/{HIP}/"
 
