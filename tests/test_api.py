@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from .conftest import publish
 from .factories import HealthArticlePageFactory, condition_section, treatment
@@ -255,14 +255,16 @@ def test_listing_queries_do_not_grow_with_the_number_of_articles(client, index):
     assert many == few
 
 
-def test_private_articles_are_not_listed(client, article, index):
-    from wagtail.models import PageViewRestriction
-
+@pytest.mark.parametrize("restriction", ["password", "login", "groups"])
+def test_private_articles_are_not_served(
+    client, editor_client, article, index, restriction
+):
     private = publish(HealthArticlePageFactory(parent=index, title="Private"))
     PageViewRestriction.objects.create(
-        page=private, restriction_type="password", password="x"
+        page=private, restriction_type=restriction, password="x"
     )
-    ids = [i["id"] for i in client.get(ARTICLES).json()["items"]]
-    assert ids == [article.pk]
-    assert client.get(f"/api/v2/pages/{private.pk}/").status_code == 404
+    for reader in (client, editor_client):  # logged in or not
+        ids = [i["id"] for i in reader.get(ARTICLES).json()["items"]]
+        assert ids == [article.pk]
+        assert reader.get(f"/api/v2/pages/{private.pk}/").status_code == 404
     assert Page.objects.filter(pk=private.pk).exists()

@@ -100,8 +100,7 @@ WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_SEARCH_ENABLED = True
 
 REST_FRAMEWORK = {
-    # Unauthenticated, read-only API: JSON by default, the browsable HTML
-    # renderer for people who open an endpoint in a browser.
+    # The public API answers every request as an anonymous reader: pages
+    # restricted to logged-in users or groups never appear in it.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "UNAUTHENTICATED_USER": None,
 }
