@@ -4,9 +4,11 @@ from health_articles.api import (
     CheckedDocumentsAPIViewSet,
     CheckedImagesAPIViewSet,
     HealthArticlePagesAPIViewSet,
+    TagsAPIViewSet,
 )
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", HealthArticlePagesAPIViewSet)
 api_router.register_endpoint("images", CheckedImagesAPIViewSet)
 api_router.register_endpoint("documents", CheckedDocumentsAPIViewSet)
+api_router.register_endpoint("tags", TagsAPIViewSet)

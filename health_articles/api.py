@@ -1,10 +1,25 @@
 from django.http import Http404
+from django.urls import NoReverseMatch, path, reverse
+from rest_framework import serializers
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.response import Response
+from taggit.models import Tag
+from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.utils import get_full_url
 from wagtail.api.v2.utils import BadRequestError
-from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Site
 
 from .models import HealthArticlePage
+from .tags import (
+    TagFilterError,
+    filter_by_tags,
+    parse_tag_values,
+    public_articles,
+    tags_with_counts,
+)
 
 # Larger offsets overflow the databases' integers.
 MAX_OFFSET = 2**31 - 1
@@ -41,13 +56,43 @@ class QueryErrorsMixin:
             raise BadRequestError(f"filter error: {exc}") from exc
 
 
+class TagFilter(BaseFilterBackend):
+    """``?tag=a,b`` (every one of them) and ``?tag_any=a,b`` (at least one).
+
+    Values are tag slugs or names, matched ignoring case. Unlike Wagtail's
+    ``?tags=``, these combine with ``?search=`` and need no ``?type=``.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        try:
+            all_of = parse_tag_values(request.GET.getlist("tag"), "tag")
+            any_of = parse_tag_values(request.GET.getlist("tag_any"), "tag_any")
+        except TagFilterError as exc:
+            raise BadRequestError(str(exc)) from exc
+        if (all_of or any_of) and not issubclass(queryset.model, HealthArticlePage):
+            queryset = queryset.filter(
+                pk__in=HealthArticlePage.objects.values("pk")
+            )
+        return filter_by_tags(queryset, all_of, any_of)
+
+
 class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, loading article relations in bulk.
 
     Behaves as ``PagesAPIViewSet`` for every client; listings of health
     articles fetch tags, references and hero images with a fixed number of
-    queries instead of several per page.
+    queries instead of several per page. Adds the ``tag`` and ``tag_any``
+    filters.
     """
+
+    filter_backends = [
+        *PagesAPIViewSet.filter_backends[:-1],
+        TagFilter,
+        SearchFilter,  # last: search results cannot be filtered further
+    ]
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
+        ["tag", "tag_any"]
+    )
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -64,3 +109,87 @@ class CheckedImagesAPIViewSet(QueryErrorsMixin, ImagesAPIViewSet):
 
 class CheckedDocumentsAPIViewSet(QueryErrorsMixin, DocumentsAPIViewSet):
     """Wagtail's documents endpoint with 400s instead of 500s for bad values."""
+
+
+class TagSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    meta = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    count = serializers.IntegerField()
+
+    def get_meta(self, tag) -> dict:
+        request = self.context["request"]
+        router = self.context["router"]
+        detail = reverse(f"{router.url_namespace}:tags:detail", args=(tag.slug,))
+        try:
+            html = reverse("health_articles:tag", args=(tag.slug,))
+        except NoReverseMatch:
+            html = None
+        return {
+            "type": "taggit.Tag",
+            "detail_url": get_full_url(request, detail),
+            "html_url": html and request.build_absolute_uri(html),
+        }
+
+
+class TagsAPIViewSet(BaseAPIViewSet):
+    """Tags of the live, public health articles of the site, with counts.
+
+    ``GET /api/v2/tags/`` lists them (``?order=`` one of ``-count`` (default),
+    ``count``, ``name``, ``-name``; ``limit``/``offset`` as everywhere);
+    ``GET /api/v2/tags/<slug>/`` is one tag.
+    """
+
+    name = "tags"
+    model = Tag
+    known_query_parameters = frozenset(["limit", "offset", "order", "format", "_"])
+    orderings = {
+        "-count": ("-count", "name"),
+        "count": ("count", "name"),
+        "name": ("name",),
+        "-name": ("-name",),
+    }
+
+    def get_queryset(self):
+        site = Site.find_for_request(self.request)
+        return tags_with_counts(public_articles(site))
+
+    def get_serializer_class(self):
+        return TagSerializer
+
+    def get_serializer_context(self):
+        return {"request": self.request, "router": self.request.wagtailapi_router}
+
+    def listing_view(self, request):
+        self.check_query_parameters(Tag.objects.none())
+        order = request.GET.get("order", "-count")
+        if order not in self.orderings:
+            raise BadRequestError(
+                "order must be one of: " + ", ".join(sorted(self.orderings))
+            )
+        queryset = self.get_queryset().order_by(*self.orderings[order], "pk")
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def detail_view(self, request, slug):
+        self.check_query_parameters(Tag.objects.none())
+        tag = self.get_queryset().filter(slug=slug).first()
+        if tag is None:
+            raise Http404("No tag has that slug.")
+        return Response(self.get_serializer(tag).data)
+
+    def check_query_parameters(self, queryset):
+        unknown = set(self.request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError(
+                "query parameter is not an operation or a recognised field: %s"
+                % ", ".join(sorted(unknown))
+            )
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [
+            path("", cls.as_view({"get": "listing_view"}), name="listing"),
+            path("<str:slug>/", cls.as_view({"get": "detail_view"}), name="detail"),
+        ]

@@ -92,6 +92,8 @@ WAGTAIL_SITE_NAME = "Health articles"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_TAG_SPACES_ALLOWED = True
+# "Hip pain" and "hip pain" are one tag.
+TAGGIT_CASE_INSENSITIVE = True
 
 # The API serves rich text as display HTML (internal links expanded);
 # clients may still ask for ?rich_text_format=db_html or markdown.

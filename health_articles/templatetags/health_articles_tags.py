@@ -1,4 +1,5 @@
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -17,3 +18,12 @@ def cite(context, keys):
         ((number,) for number in cited),
     )
     return format_html('<sup class="citation">[{}]</sup>', links)
+
+
+@register.simple_tag
+def tag_url(tag):
+    """URL of the tag's page, or "" where the site has not mounted the tag pages."""
+    try:
+        return reverse("health_articles:tag", args=(tag.slug,))
+    except NoReverseMatch:
+        return ""

@@ -1,0 +1,14 @@
+"""Reader-facing URLs: tag pages and feeds. Include them before Wagtail's."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "health_articles"
+
+urlpatterns = [
+    path("feed/", views.ArticlesFeed(), name="feed"),
+    path("tags/", views.tag_index, name="tags"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("tags/<str:slug>/feed/", views.TagFeed(), name="tag_feed"),
+]
