@@ -4,8 +4,8 @@ from rest_framework import serializers
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from taggit.models import Tag
-from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.utils import get_full_url
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -70,9 +70,7 @@ class TagFilter(BaseFilterBackend):
         except TagFilterError as exc:
             raise BadRequestError(str(exc)) from exc
         if (all_of or any_of) and not issubclass(queryset.model, HealthArticlePage):
-            queryset = queryset.filter(
-                pk__in=HealthArticlePage.objects.values("pk")
-            )
+            queryset = queryset.filter(pk__in=HealthArticlePage.objects.values("pk"))
         return filter_by_tags(queryset, all_of, any_of)
 
 

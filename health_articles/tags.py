@@ -19,17 +19,13 @@ def public_articles(site):
     """Live articles of ``site`` that need no password, login or group."""
     if site is None:
         return HealthArticlePage.objects.none()
-    return (
-        HealthArticlePage.objects.live().public().descendant_of(site.root_page)
-    )
+    return HealthArticlePage.objects.live().public().descendant_of(site.root_page)
 
 
 def tags_with_counts(articles):
     """Tags used by ``articles``, each annotated with its ``count`` of them."""
     return Tag.objects.filter(
-        health_articles_healtharticletag_items__content_object__in=articles.values(
-            "pk"
-        )
+        health_articles_healtharticletag_items__content_object__in=articles.values("pk")
     ).annotate(count=Count("health_articles_healtharticletag_items", distinct=True))
 
 
