@@ -180,9 +180,9 @@ class TagsAPIViewSet(BaseAPIViewSet):
     def check_query_parameters(self, queryset):
         unknown = set(self.request.GET) - self.known_query_parameters
         if unknown:
+            names = ", ".join(sorted(unknown))
             raise BadRequestError(
-                "query parameter is not an operation or a recognised field: %s"
-                % ", ".join(sorted(unknown))
+                f"query parameter is not an operation or a recognised field: {names}"
             )
 
     @classmethod
