@@ -91,6 +91,8 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
         ["tag", "tag_any"]
     )
+    # Ranking related articles takes a few queries, so only details have them.
+    detail_only_fields = [*PagesAPIViewSet.detail_only_fields, "related_articles"]
 
     def get_queryset(self):
         queryset = super().get_queryset()

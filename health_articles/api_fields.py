@@ -32,3 +32,42 @@ class ReferenceListField(Field):
                 }
             )
         return entries
+
+
+class RelatedArticlesField(Field):
+    """Articles sharing the most tags, then conditions, with this one."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, article) -> list[dict]:
+        # Imported here: the models module imports this one, before the app
+        # registry is ready.
+        from wagtail.api.v2.utils import get_object_detail_url
+        from wagtail.models import Site
+
+        from .related import related_articles
+        from .tags import public_articles
+
+        request = self.context["request"]
+        router = self.context["router"]
+        candidates = public_articles(Site.find_for_request(request))
+        return [
+            {
+                "id": page.pk,
+                "meta": {
+                    "type": f"{page._meta.app_label}.{type(page).__name__}",
+                    "detail_url": get_object_detail_url(
+                        router, request, type(page), page.pk
+                    ),
+                    "html_url": page.get_full_url(request),
+                },
+                "title": page.title,
+                "summary": page.summary,
+                "shared_tags": shared_tags,
+                "shared_conditions": shared_conditions,
+            }
+            for page, shared_tags, shared_conditions in related_articles(
+                article, candidates
+            )
+        ]

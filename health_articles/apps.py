@@ -7,3 +7,6 @@ class HealthArticlesConfig(AppConfig):
     label = "health_articles"
     verbose_name = _("Health articles")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -160,3 +160,27 @@ def cited_reference_keys(body):
             for t_index, treatment in enumerate(child.value["treatments"]):
                 for key_index, key in enumerate(treatment["references"]):
                     yield (index, "treatments", t_index, "references", key_index), key
+
+
+def condition_names(body):
+    """For each condition section of ``body``, the set of its names, folded."""
+    return [
+        {
+            name.replace(CONDITION_SEPARATOR, " ").strip().casefold()
+            for name in [child.value["name"], *child.value["alternate_names"]]
+            if name.strip()
+        }
+        for child in body
+        if child.block_type == "condition_section"
+    ]
+
+
+CONDITION_SEPARATOR = "|"
+
+
+def condition_index(body):
+    """Every name of every condition in ``body``, folded, as "|a|b|" text."""
+    names = sorted({name for section in condition_names(body) for name in section})
+    if not names:
+        return ""
+    return CONDITION_SEPARATOR + CONDITION_SEPARATOR.join(names) + CONDITION_SEPARATOR

@@ -12,12 +12,12 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model_string
 from wagtail.images.api.fields import ImageRenditionField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, Site
 from wagtail.search import index
 
 from . import citations, identifiers
-from .api_fields import ReferenceListField, TagListField
-from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
+from .api_fields import ReferenceListField, RelatedArticlesField, TagListField
+from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock, condition_index
 from .forms import HealthArticlePageForm
 
 # The site's base page model (WAGTAIL_PAGE_MODEL, wagtailcore.Page unless swapped).
@@ -101,9 +101,22 @@ class HealthArticlePageMixin(models.Model):
         verbose_name=_("body"),
         help_text=_("Condition sections, treatments, headings and text."),
     )
+    condition_index = models.TextField(
+        _("condition names"),
+        blank=True,
+        editable=False,
+        help_text=_("Names of the body's conditions, to find related articles."),
+    )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.condition_index = condition_index(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "condition_index"}
+        super().save(*args, **kwargs)
 
     @cached_property
     def reference_numbers(self):
@@ -114,8 +127,15 @@ class HealthArticlePageMixin(models.Model):
         }
 
     def get_context(self, request, *args, **kwargs):
+        from .related import related_articles
+        from .tags import public_articles
+
         context = super().get_context(request, *args, **kwargs)
         context["reference_numbers"] = self.reference_numbers
+        site = Site.find_for_request(request)
+        context["related_articles"] = [
+            page for page, *_shared in related_articles(self, public_articles(site))
+        ]
         return context
 
 
@@ -161,6 +181,7 @@ class HealthArticlePage(HealthArticlePageMixin, Page):
         APIField("body"),
         APIField("tags", serializer=TagListField()),
         APIField("references", serializer=ReferenceListField()),
+        APIField("related_articles", serializer=RelatedArticlesField()),
     ]
 
     base_form_class = HealthArticlePageForm

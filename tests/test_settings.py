@@ -34,3 +34,12 @@ def test_production_settings_read_the_environment(monkeypatch):
     assert production.DATABASES["default"]["NAME"] == "articles"
     assert not hasattr(production, "DEMO_EDITOR_ACCOUNT")
     assert production.DEBUG is False
+
+
+def test_case_sensitive_tags_are_warned_about(settings):
+    from health_articles.checks import tags_are_case_insensitive
+
+    assert tags_are_case_insensitive(None) == []
+    settings.TAGGIT_CASE_INSENSITIVE = False
+    [warning] = tags_are_case_insensitive(None)
+    assert warning.id == "health_articles.W001"
