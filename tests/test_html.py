@@ -113,3 +113,8 @@ def test_text_from_editors_is_escaped(client, article):
     text = BeautifulSoup(markup, "html.parser").get_text()
     assert "<script>alert('x')</script> Hip" in text  # shown as text
     assert "<script>alert('ref')</script> Trial" in text
+
+
+@pytest.mark.parametrize("url", ["/tags/", "/tags/joint-pain/"])
+def test_tag_pages_are_valid_accessible_html(client, demo_content, url):
+    assert_accessible_structure(parse(get_page(client, url)))
