@@ -91,14 +91,22 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
         ["tag", "tag_any"]
     )
-    # Ranking related articles takes a few queries, so only details have them.
-    detail_only_fields = [*PagesAPIViewSet.detail_only_fields, "related_articles"]
+    # These take a few queries each, so only details have them.
+    detail_only_fields = [
+        *PagesAPIViewSet.detail_only_fields,
+        "related_articles",
+        "schema_org",
+    ]
 
     def get_queryset(self):
         queryset = super().get_queryset()
         if issubclass(queryset.model, HealthArticlePage):
             queryset = queryset.select_related("locale", "hero_image").prefetch_related(
-                "tags", "references", "hero_image__renditions"
+                "tags",
+                "references",
+                "hero_image__renditions",
+                "article_authors__person",
+                "article_reviewers__person",
             )
         return queryset
 

@@ -71,3 +71,73 @@ class RelatedArticlesField(Field):
                 article, candidates
             )
         ]
+
+
+def person_data(person) -> dict:
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "credentials": person.credentials,
+        "job_title": person.job_title,
+        "bio": person.bio,
+        "url": person.profile_url,
+        "same_as": person.same_as_urls,
+    }
+
+
+class PeopleField(Field):
+    """Authors or reviewers, in their order: name, credentials, bio, links."""
+
+    def to_representation(self, manager) -> list[dict]:
+        return [person_data(entry.person) for entry in manager.all()]
+
+
+class ReviewField(Field):
+    """When the article was reviewed, when it is due again, and whether late."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, article) -> dict:
+        status = article.review_status()
+        return {
+            "last_reviewed": article.last_reviewed
+            and article.last_reviewed.isoformat(),
+            "next_review_due": article.next_review_due
+            and article.next_review_due.isoformat(),
+            "status": status,
+            "overdue": status == "overdue",
+        }
+
+
+class DisclaimerField(Field):
+    """The article's disclaimer, or else the site's, as rich text."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, article) -> str:
+        from wagtail.api.rich_text import APIRichText
+
+        from .models import HealthArticleSettings
+
+        request = self.context["request"]
+        text = article.disclaimer or (
+            HealthArticleSettings.for_request(request).medical_disclaimer
+        )
+        rich_text_format = self.context.get(
+            "_wagtail_rich_text_format", APIRichText.get_default_format()
+        )
+        return APIRichText.serialize(text, format=rich_text_format)
+
+
+class SchemaOrgField(Field):
+    """The article as a schema.org JSON-LD graph (see structured_data)."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, article) -> dict:
+        from .structured_data import article_graph
+
+        return article_graph(article, self.context["request"])

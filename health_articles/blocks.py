@@ -1,8 +1,33 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.utils.html import strip_tags
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.rich_text import RichText
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+# GRADE certainty of a body of evidence (the GRADE Working Group's four levels).
+EVIDENCE_CERTAINTY = [
+    ("high", _("High")),
+    ("moderate", _("Moderate")),
+    ("low", _("Low")),
+    ("very_low", _("Very low")),
+    ("not_graded", _("Not graded")),
+]
+
+# MeSH publication types of the studies behind a treatment.
+STUDY_TYPES = [
+    ("Systematic Review", _("Systematic review")),
+    ("Meta-Analysis", _("Meta-analysis")),
+    ("Randomized Controlled Trial", _("Randomized controlled trial")),
+    ("Controlled Clinical Trial", _("Controlled clinical trial")),
+    ("Observational Study", _("Observational study")),
+    ("Case Reports", _("Case report")),
+    ("Review", _("Review")),
+    ("Practice Guideline", _("Practice guideline")),
+]
 
 
 class ReferenceKeysBlock(blocks.ListBlock):
@@ -64,7 +89,31 @@ class TreatmentBlock(blocks.StructBlock):
         required=False,
         help_text=_("What the cited studies found, and how strong the evidence is."),
     )
+    certainty = blocks.ChoiceBlock(
+        label=_("Certainty of evidence (GRADE)"),
+        choices=EVIDENCE_CERTAINTY,
+        default="not_graded",
+        help_text=_("How sure the cited studies let us be; graded needs a reference."),
+    )
+    study_types = blocks.MultipleChoiceBlock(
+        label=_("Study types"),
+        choices=STUDY_TYPES,
+        required=False,
+        help_text=_("Designs of the studies behind the evidence (MeSH types)."),
+    )
     references = ReferenceKeysBlock()
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["certainty"] != "not_graded" and not value["references"]:
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "references": ValidationError(
+                        _("Cite at least one reference for graded evidence.")
+                    )
+                }
+            )
+        return value
 
     class Meta:
         icon = "tasks"
@@ -74,12 +123,19 @@ class TreatmentBlock(blocks.StructBlock):
             "name": "Massage therapy",
             "description": "<p>Soft-tissue work by a registered therapist.</p>",
             "evidence": "<p>Trials found less pain and better function.</p>",
+            "certainty": "not_graded",
+            "study_types": [],
             "references": [],
         }
 
 
 class ConditionSectionBlock(blocks.StructBlock):
     """A section on one condition: what it is, who has it, and its treatments."""
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["anchor"] = condition_anchor(value["name"])
+        return context
 
     name = blocks.CharBlock(
         label=_("Condition"),
@@ -184,3 +240,37 @@ def condition_index(body):
     if not names:
         return ""
     return CONDITION_SEPARATOR + CONDITION_SEPARATOR.join(names) + CONDITION_SEPARATOR
+
+
+def condition_anchor(name):
+    """The HTML id of a condition section, for links from a table of contents."""
+    return "condition-" + slugify(name, allow_unicode=True)
+
+
+def table_of_contents(body):
+    """The condition sections of ``body`` with their anchors, in reading order."""
+    entries = []
+    for child in body:
+        if child.block_type == "condition_section":
+            name = child.value["name"]
+            entries.append({"title": name, "anchor": condition_anchor(name)})
+    return entries
+
+
+def _texts(value):
+    if isinstance(value, RichText):
+        yield strip_tags(value.source)
+    elif isinstance(value, str):
+        yield value
+    elif isinstance(value, dict) or hasattr(value, "items"):
+        for key, item in value.items():
+            if key not in ("references", "certainty", "study_types", "level"):
+                yield from _texts(item)
+    elif isinstance(value, list | tuple) or hasattr(value, "__iter__"):
+        for item in value:
+            yield from _texts(item)
+
+
+def word_count(body):
+    """Words a reader reads in ``body`` (text, names and headings)."""
+    return sum(len(text.split()) for child in body for text in _texts(child.value))

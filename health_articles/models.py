@@ -1,28 +1,173 @@
+import datetime
+import math
+
 import swapper
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.api import APIField
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model_string
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Site
 from wagtail.search import index
+from wagtail.snippets.models import register_snippet
 
 from . import citations, identifiers
-from .api_fields import ReferenceListField, RelatedArticlesField, TagListField
-from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock, condition_index
+from .api_fields import (
+    DisclaimerField,
+    PeopleField,
+    ReferenceListField,
+    RelatedArticlesField,
+    ReviewField,
+    SchemaOrgField,
+    TagListField,
+)
+from .blocks import (
+    RICH_TEXT_FEATURES,
+    ArticleBodyBlock,
+    condition_index,
+    table_of_contents,
+    word_count,
+)
 from .forms import HealthArticlePageForm
 
 # The site's base page model (WAGTAIL_PAGE_MODEL, wagtailcore.Page unless swapped).
 # Its app must come before this one in INSTALLED_APPS.
 Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
+
+
+# Words a minute of a reader of plain-language health information.
+READING_SPEED = 200
+DUE_SOON_DAYS = 30
+
+
+def add_months(date, months):
+    """``date`` moved by whole months, on the last day where the month is short."""
+    month_index = date.month - 1 + months
+    year, month = date.year + month_index // 12, month_index % 12 + 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return date.replace(year=year, month=month, day=min(date.day, last_day))
+
+
+@register_setting(icon="doc-full")
+class HealthArticleSettings(BaseSiteSetting):
+    """Site-wide settings of the health articles."""
+
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"),
+        default=36,
+        help_text=_(
+            "When an article's next review is due, counted from its last review, "
+            "unless the article sets its own date."
+        ),
+    )
+    medical_disclaimer = RichTextField(
+        _("medical disclaimer"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        default=(
+            "<p>This article is general information. It does not replace advice "
+            "from a qualified health professional who knows your situation.</p>"
+        ),
+        help_text=_("Shown on every article, unless the article has its own."),
+    )
+
+    class Meta:
+        verbose_name = _("health article settings")
+
+
+def validate_http_urls(value):
+    check = URLValidator(schemes=["http", "https"])
+    for line in value.splitlines():
+        if line.strip():
+            check(line.strip())
+
+
+@register_snippet
+class Person(index.Indexed, models.Model):
+    """An author or medical reviewer of health articles."""
+
+    name = models.CharField(_("name"), max_length=200)
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=100,
+        blank=True,
+        help_text=_("Professional credentials, e.g. RMT, PT or MD."),
+    )
+    job_title = models.CharField(
+        _("role"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Registered Massage Therapist."),
+    )
+    bio = models.TextField(
+        _("short bio"), max_length=1000, blank=True, help_text=_("Two or three lines.")
+    )
+    profile_url = models.URLField(
+        _("profile URL"),
+        blank=True,
+        help_text=_("A page about this person, e.g. on the clinic's site."),
+    )
+    same_as = models.TextField(
+        _("other profiles"),
+        blank=True,
+        validators=[validate_http_urls],
+        help_text=_(
+            "Links that identify this person elsewhere (ORCID, a register of "
+            "practitioners, LinkedIn), one a line."
+        ),
+    )
+    photo = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("credentials")]),
+        FieldPanel("job_title"),
+        FieldPanel("bio"),
+        FieldPanel("profile_url"),
+        FieldPanel("same_as"),
+        FieldPanel("photo"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("credentials"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def same_as_urls(self):
+        return [line.strip() for line in self.same_as.splitlines() if line.strip()]
 
 
 class HealthArticleIndexPageMixin(models.Model):
@@ -107,16 +252,97 @@ class HealthArticlePageMixin(models.Model):
         editable=False,
         help_text=_("Names of the body's conditions, to find related articles."),
     )
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When a medical reviewer last checked the article."),
+    )
+    next_review_due = models.DateField(
+        _("next review due"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to count the site's review interval from the last review."
+        ),
+    )
+    disclaimer = RichTextField(
+        _("disclaimer"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Leave empty to show the site's medical disclaimer."),
+    )
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         self.condition_index = condition_index(self.body)
+        changed = ["condition_index"]
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = self.default_next_review(self.last_reviewed)
+            changed.append("next_review_due")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "condition_index"}
+            kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if (
+            self.last_reviewed
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed
+        ):
+            raise ValidationError(
+                {"next_review_due": _("The next review must come after the last.")}
+            )
+
+    def default_next_review(self, last_reviewed):
+        site = self.get_site() if self.pk else None
+        months = (
+            HealthArticleSettings.for_site(site).review_interval_months
+            if site
+            else HealthArticleSettings._meta.get_field("review_interval_months").default
+        )
+        return add_months(last_reviewed, months)
+
+    def review_status(self, today=None):
+        """One of "not_reviewed", "current", "due_soon" and "overdue"."""
+        if not self.next_review_due:
+            return "not_reviewed"
+        today = today or datetime.date.today()
+        if self.next_review_due < today:
+            return "overdue"
+        if self.next_review_due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+            return "due_soon"
+        return "current"
+
+    @cached_property
+    def word_count(self):
+        return len(self.summary.split()) + word_count(self.body)
+
+    @property
+    def reading_time(self):
+        """Minutes to read the article, rounded up."""
+        return max(1, math.ceil(self.word_count / READING_SPEED))
+
+    @property
+    def table_of_contents(self):
+        return table_of_contents(self.body)
+
+    @property
+    def authors(self):
+        return [author.person for author in self.article_authors.all()]
+
+    @property
+    def reviewers(self):
+        return [reviewer.person for reviewer in self.article_reviewers.all()]
+
+    @property
+    def people(self):
+        """Authors and reviewers, each once."""
+        return list(dict.fromkeys([*self.authors, *self.reviewers]))
 
     @cached_property
     def reference_numbers(self):
@@ -152,7 +378,8 @@ class HealthArticlePage(HealthArticlePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("hero_image"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("tags")], heading=_("Tags")),
+    ]
+    reference_panels = [
         InlinePanel(
             "references",
             heading=_("References"),
@@ -163,6 +390,33 @@ class HealthArticlePage(HealthArticlePageMixin, Page):
             ),
         ),
     ]
+    review_panels = [
+        FieldPanel("tags"),
+        InlinePanel("article_authors", heading=_("Authors"), label=_("Author")),
+        InlinePanel(
+            "article_reviewers",
+            heading=_("Medical reviewers"),
+            label=_("Medical reviewer"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("last_reviewed"), FieldPanel("next_review_due")]
+                )
+            ],
+            heading=_("Review dates"),
+        ),
+        FieldPanel("disclaimer"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(reference_panels, heading=_("References")),
+            ObjectList(review_panels, heading=_("Tags and review")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
 
     search_fields = [
         *Page.search_fields,
@@ -181,7 +435,15 @@ class HealthArticlePage(HealthArticlePageMixin, Page):
         APIField("body"),
         APIField("tags", serializer=TagListField()),
         APIField("references", serializer=ReferenceListField()),
+        APIField("authors", serializer=PeopleField(source="article_authors")),
+        APIField("reviewers", serializer=PeopleField(source="article_reviewers")),
+        APIField("review", serializer=ReviewField()),
+        APIField("disclaimer", serializer=DisclaimerField()),
+        APIField("word_count"),
+        APIField("reading_time"),
+        APIField("table_of_contents"),
         APIField("related_articles", serializer=RelatedArticlesField()),
+        APIField("schema_org", serializer=SchemaOrgField()),
     ]
 
     base_form_class = HealthArticlePageForm
@@ -372,3 +634,33 @@ class Reference(Orderable):
         if self.url:
             links["url"] = self.url
         return links
+
+
+class ArticleAuthor(Orderable):
+    page = ParentalKey(
+        HealthArticlePage, related_name="article_authors", on_delete=models.CASCADE
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+
+class ArticleReviewer(Orderable):
+    page = ParentalKey(
+        HealthArticlePage, related_name="article_reviewers", on_delete=models.CASCADE
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("medical reviewer")
+        verbose_name_plural = _("medical reviewers")

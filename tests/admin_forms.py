@@ -18,11 +18,19 @@ def listblock(items):
     return data
 
 
-def treatment_data(name, references=(), evidence="<p>Trials found less pain.</p>"):
+def treatment_data(
+    name,
+    references=(),
+    evidence="<p>Trials found less pain.</p>",
+    certainty="not_graded",
+    study_types=(),
+):
     return {
         "name": name,
         "description": rich_text(f"<p>What {name.lower()} involves.</p>"),
         "evidence": rich_text(evidence),
+        "certainty": certainty,
+        "study_types": tuple(study_types),  # a tuple posts as repeated values
         "references": listblock(list(references)),
     }
 
@@ -70,6 +78,11 @@ def article_form_data(
     tags="hip pain, joint pain",
     action=None,
     initial_references=0,
+    authors=(),
+    reviewers=(),
+    last_reviewed="",
+    next_review_due="",
+    disclaimer="",
 ):
     if body is None:
         body = [
@@ -104,6 +117,11 @@ def article_form_data(
             "tags": tags,
             "body": streamfield(body),
             "references": inline_formset(references, initial=initial_references),
+            "article_authors": inline_formset([{"person": p.pk} for p in authors]),
+            "article_reviewers": inline_formset([{"person": p.pk} for p in reviewers]),
+            "last_reviewed": last_reviewed,
+            "next_review_due": next_review_due,
+            "disclaimer": rich_text(disclaimer),
         }
     )
     if action:

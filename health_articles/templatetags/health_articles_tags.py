@@ -27,3 +27,28 @@ def tag_url(tag):
         return reverse("health_articles:tag", args=(tag.slug,))
     except NoReverseMatch:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def schema_org(context, article):
+    """The article's JSON-LD graph as a script element for the page head."""
+    from ..structured_data import article_graph, json_ld_script
+
+    return json_ld_script(article_graph(article, context.get("request")))
+
+
+@register.simple_tag(takes_context=True)
+def disclaimer(context, article):
+    """The article's own disclaimer, or else the site's."""
+    from ..models import HealthArticleSettings
+
+    if article.disclaimer:
+        return article.disclaimer
+    return HealthArticleSettings.for_request(context["request"]).medical_disclaimer
+
+
+@register.simple_tag
+def certainty_label(value):
+    from ..blocks import EVIDENCE_CERTAINTY
+
+    return dict(EVIDENCE_CERTAINTY).get(value, value)

@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from health_articles.models import HealthArticleIndexPage, HealthArticlePage, Reference
+from health_articles.models import (
+    ArticleAuthor,
+    ArticleReviewer,
+    HealthArticleIndexPage,
+    HealthArticlePage,
+    Person,
+    Reference,
+)
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "demo" / "demo_content.json"
 WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
@@ -48,6 +55,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             index = self.get_or_create_index(content["index"])
+            people = self.get_or_create_people(content["people"])
             for number, data in enumerate(content["articles"], start=1):
                 self.stdout.write(
                     f"[{number}/{len(content['articles'])}] {data['title']}: ",
@@ -60,7 +68,7 @@ class Command(BaseCommand):
                 ):
                     self.stdout.write("already present")
                     continue
-                self.create_article(index, data)
+                self.create_article(index, data, people)
                 self.stdout.write(self.style.SUCCESS("created"))
         if site_url:
             self.set_site_address(site_url)
@@ -106,7 +114,23 @@ class Command(BaseCommand):
         self.stdout.write(f"Created the article index “{index.title}” as home page.")
         return index
 
-    def create_article(self, index, data):
+    def get_or_create_people(self, entries):
+        people = {}
+        for entry in entries:
+            person, _created = Person.objects.get_or_create(
+                name=entry["name"],
+                defaults={
+                    "credentials": entry["credentials"],
+                    "job_title": entry["job_title"],
+                    "bio": entry["bio"],
+                    "profile_url": entry["profile_url"],
+                    "same_as": "\n".join(entry["same_as"]),
+                },
+            )
+            people[person.name] = person
+        return people
+
+    def create_article(self, index, data, people):
         published = timezone.make_aware(
             datetime.combine(datetime.fromisoformat(data["published"]), time(9))
         )
@@ -116,7 +140,16 @@ class Command(BaseCommand):
             summary=data["summary"],
             body=data["body"],
             first_published_at=published,
+            last_reviewed=datetime.fromisoformat(data["last_reviewed"]).date(),
         )
+        article.article_authors = [
+            ArticleAuthor(person=people[name], sort_order=position)
+            for position, name in enumerate(data["authors"])
+        ]
+        article.article_reviewers = [
+            ArticleReviewer(person=people[name], sort_order=position)
+            for position, name in enumerate(data["reviewers"])
+        ]
         article.tags.add(*data["tags"])
         references = []
         for position, entry in enumerate(data["references"]):

@@ -1,0 +1,137 @@
+"""The schema.org JSON-LD graph of a health article.
+
+The same graph is served by the API (``schema_org``) and embedded in the
+article page, and everything in it is shown on the page too.
+"""
+
+import json
+
+from django.utils.safestring import mark_safe
+
+from .blocks import condition_anchor
+from .identifiers import doi_url, pmc_url, pubmed_url
+
+SCHEMA_ORG = "https://schema.org"
+
+
+def _person(person, base):
+    node = {"@type": "Person", "@id": f"{base}#person-{person.pk}", "name": person.name}
+    if person.credentials:
+        node["honorificSuffix"] = person.credentials
+    if person.job_title:
+        node["jobTitle"] = person.job_title
+    if person.profile_url:
+        node["url"] = person.profile_url
+    if person.same_as_urls:
+        node["sameAs"] = person.same_as_urls
+    return node
+
+
+def _scholarly_article(number, reference, base):
+    csl = reference.as_csl()
+    node = {
+        "@type": "MedicalScholarlyArticle",
+        "@id": f"{base}#reference-{number}",
+        "headline": reference.title,
+    }
+    if "issued" in csl:
+        node["datePublished"] = str(csl["issued"]["date-parts"][0][0])
+    if reference.container_title:
+        node["isPartOf"] = {"@type": "Periodical", "name": reference.container_title}
+    identifiers, same_as = [], []
+    for property_id, value, url in (
+        ("DOI", reference.doi, reference.doi and doi_url(reference.doi)),
+        ("PMID", reference.pmid, reference.pmid and pubmed_url(reference.pmid)),
+        ("PMCID", reference.pmcid, reference.pmcid and pmc_url(reference.pmcid)),
+    ):
+        if value:
+            identifiers.append(
+                {"@type": "PropertyValue", "propertyID": property_id, "value": value}
+            )
+            same_as.append(url)
+    if identifiers:
+        node["identifier"] = identifiers
+        node["sameAs"] = same_as
+    if reference.url:
+        node["url"] = reference.url
+    return node
+
+
+def _condition(section, base):
+    node = {
+        "@type": "MedicalCondition",
+        "@id": f"{base}#{condition_anchor(section['name'])}",
+        "name": section["name"],
+    }
+    if section["alternate_names"]:
+        node["alternateName"] = list(section["alternate_names"])
+    if section["treatments"]:
+        node["possibleTreatment"] = [
+            {"@type": "MedicalTherapy", "name": treatment["name"]}
+            for treatment in section["treatments"]
+        ]
+    return node
+
+
+def article_graph(article, request=None):
+    """schema.org ``@graph``: the web page, the article, people, conditions, works."""
+    url = article.get_full_url(request) or article.url or ""
+    references = list(article.references.all())
+    conditions = [
+        child.value for child in article.body if child.block_type == "condition_section"
+    ]
+    page_node = {
+        "@type": "MedicalWebPage",
+        "@id": f"{url}#webpage",
+        "url": url,
+        "name": article.title,
+        "description": article.summary,
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "about": [{"@id": f"{url}#{condition_anchor(c['name'])}"} for c in conditions],
+        "mainEntity": {"@id": f"{url}#article"},
+    }
+    if article.last_reviewed:
+        page_node["lastReviewed"] = article.last_reviewed.isoformat()
+    if article.reviewers:
+        page_node["reviewedBy"] = [
+            {"@id": f"{url}#person-{p.pk}"} for p in article.reviewers
+        ]
+    article_node = {
+        "@type": "Article",
+        "@id": f"{url}#article",
+        "headline": article.title,
+        "description": article.summary,
+        "isPartOf": {"@id": f"{url}#webpage"},
+        "keywords": [tag.name for tag in sorted(article.tags.all(), key=str)],
+        "wordCount": article.word_count,
+        "citation": [
+            {"@id": f"{url}#reference-{n}"} for n in range(1, len(references) + 1)
+        ],
+    }
+    if article.authors:
+        article_node["author"] = [
+            {"@id": f"{url}#person-{p.pk}"} for p in article.authors
+        ]
+    if article.first_published_at:
+        article_node["datePublished"] = article.first_published_at.date().isoformat()
+    if article.last_published_at:
+        article_node["dateModified"] = article.last_published_at.date().isoformat()
+    graph = [
+        page_node,
+        article_node,
+        *(_person(person, url) for person in article.people),
+        *(_condition(section, url) for section in conditions),
+        *(
+            _scholarly_article(number, reference, url)
+            for number, reference in enumerate(references, start=1)
+        ),
+    ]
+    return {"@context": SCHEMA_ORG, "@graph": graph}
+
+
+def json_ld_script(data):
+    """A ``<script type="application/ld+json">`` element text cannot break out of."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(character, escape)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
