@@ -2,11 +2,12 @@
 # make test  - run the whole test suite (DATABASE_URL picks another database)
 PYTHON ?= python3
 PORT ?= 8000
+WORKERS ?= 3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install clean
+.PHONY: run serve test lint format install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +42,10 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+
+# Production-style server: gunicorn with the production settings. Needs
+# SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL as wanted) in the
+# environment; SECURE_SSL_REDIRECT=0 where no TLS proxy is in front.
+serve: $(STAMP)
+	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/gunicorn blogsite.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -

@@ -43,3 +43,42 @@ def test_case_sensitive_tags_are_warned_about(settings):
     settings.TAGGIT_CASE_INSENSITIVE = False
     [warning] = tags_are_case_insensitive(None)
     assert warning.id == "health_articles.W001"
+
+
+def test_production_settings_pass_the_deploy_checks():
+    import os
+    import secrets
+    import subprocess
+
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "blogsite.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "clinic.example",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_uses_redis_when_redis_url_is_set(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://app.clinic.example")
+    production = import_fresh("blogsite.settings.production")
+    cache = production.CACHES["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://127.0.0.1:6379/3"
+    assert production.CORS_ALLOWED_ORIGINS == ["https://app.clinic.example"]
+    monkeypatch.delenv("REDIS_URL")
+    production = import_fresh("blogsite.settings.production")
+    assert "locmem" in production.CACHES["default"]["BACKEND"]

@@ -3,8 +3,16 @@ from .base import *  # noqa: F403
 DEBUG = True
 SECRET_KEY = "django-insecure-dev-only-key-not-for-production"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# Plain static files storage: no collectstatic needed to run the dev server.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # load_demo_content creates this account so that the admin can be tried at once.
 # It exists only under these development settings.
 DEMO_EDITOR_ACCOUNT = {"username": "editor", "password": "editor-demo"}
+# Static files straight from the apps, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
