@@ -1,0 +1,279 @@
+"""Articles to and from a JSON document, with nothing lost on the way.
+
+``export_document`` writes every article with its structured data; importing
+that document with ``import_document`` restores it. Import validates the
+whole document before writing anything, and names the place of each error.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from wagtail.blocks import StreamBlockValidationError
+
+from .blocks import cited_reference_keys
+from .models import (
+    ArticleAuthor,
+    ArticleReviewer,
+    HealthArticleIndexPage,
+    HealthArticlePage,
+    Person,
+    Reference,
+)
+
+FORMAT = "health_articles/1"
+PERSON_FIELDS = ["name", "credentials", "job_title", "bio", "profile_url", "same_as"]
+REFERENCE_FIELDS = [
+    "key",
+    "csl_type",
+    "authors",
+    "title",
+    "container_title",
+    "issued",
+    "volume",
+    "issue",
+    "page_range",
+    "publisher",
+    "publisher_place",
+    "doi",
+    "pmid",
+    "pmcid",
+    "url",
+    "raw_text",
+]
+
+
+class DocumentError(ValueError):
+    """A document that cannot be imported, with where and why."""
+
+    def __init__(self, location, message):
+        super().__init__(f"{location}: {message}")
+        self.location = location
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def export_document(articles):
+    """The articles (a queryset of HealthArticlePage) as a JSON-ready dict."""
+    articles = articles.order_by("path").prefetch_related(
+        "tags", "references", "article_authors__person", "article_reviewers__person"
+    )
+    people = {}
+    entries = []
+    for article in articles:
+        for person in article.people:
+            people[person.pk] = {
+                field: getattr(person, field) for field in PERSON_FIELDS
+            }
+        parent = article.get_parent()
+        entries.append(
+            {
+                "title": article.title,
+                "slug": article.slug,
+                "index": parent.slug,
+                "live": article.live,
+                "first_published_at": _date(article.first_published_at),
+                "seo_title": article.seo_title,
+                "search_description": article.search_description,
+                "summary": article.summary,
+                "body": article.body.get_prep_value(),
+                "tags": sorted(tag.name for tag in article.tags.all()),
+                "references": [
+                    {field: getattr(ref, field) for field in REFERENCE_FIELDS}
+                    for ref in article.references.all()
+                ],
+                "authors": [person.name for person in article.authors],
+                "reviewers": [person.name for person in article.reviewers],
+                "last_reviewed": _date(article.last_reviewed),
+                "next_review_due": _date(article.next_review_due),
+                "disclaimer": article.disclaimer,
+            }
+        )
+    return {
+        "format": FORMAT,
+        "people": sorted(people.values(), key=lambda person: person["name"]),
+        "articles": entries,
+    }
+
+
+def _require(mapping, key, kind, location):
+    if key not in mapping:
+        raise DocumentError(location, f"missing field “{key}”")
+    value = mapping[key]
+    if not isinstance(value, kind):
+        raise DocumentError(
+            f"{location}.{key}", f"expected {kind.__name__}, got {type(value).__name__}"
+        )
+    return value
+
+
+def _parse_date(value, location, kind=datetime.date):
+    if value is None:
+        return None
+    try:
+        parsed = kind.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise DocumentError(location, f"not an ISO date: {value!r}") from exc
+    return parsed
+
+
+def _first_error(error, location):
+    if hasattr(error, "message_dict"):
+        field, messages = next(iter(error.message_dict.items()))
+        return DocumentError(f"{location}.{field}", messages[0])
+    return DocumentError(location, error.messages[0])
+
+
+def _build_references(entries, location):
+    references = []
+    for number, entry in enumerate(entries):
+        here = f"{location}[{number}]"
+        if not isinstance(entry, dict):
+            raise DocumentError(here, "expected an object")
+        values = {
+            field: _require(entry, field, str, here) for field in REFERENCE_FIELDS
+        }
+        reference = Reference(sort_order=number, **values)
+        try:
+            reference.full_clean(exclude=["page"])
+        except ValidationError as exc:
+            raise _first_error(exc, here) from exc
+        references.append(reference)
+    keys = [reference.key for reference in references]
+    for number, key in enumerate(keys):
+        if key in keys[:number]:
+            raise DocumentError(f"{location}[{number}].key", f"repeats “{key}”")
+    return references
+
+
+def _build_body(raw, keys, location):
+    stream_block = HealthArticlePage._meta.get_field("body").stream_block
+    try:
+        value = stream_block.to_python(raw)
+        value = stream_block.clean(value)
+    except StreamBlockValidationError as exc:
+        where, message = _first_block_error(exc.as_json_data())
+        raise DocumentError(f"{location}{where}", message) from exc
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise DocumentError(location, f"not a body: {exc}") from exc
+    for path, key in cited_reference_keys(value):
+        if key not in keys:
+            where = "".join(
+                f"[{step}]" if isinstance(step, int) else f".{step}" for step in path
+            )
+            raise DocumentError(
+                f"{location}{where}", f"no reference has the key “{key}”"
+            )
+    return raw
+
+
+def _first_block_error(data, where=""):
+    """The place and message of the first error in Wagtail's block error JSON."""
+    if data.get("messages"):
+        return where, data["messages"][0]
+    children = data["blockErrors"]
+    key, child = next(iter(children.items()))
+    step = f"[{key}]" if str(key).isdigit() else f".{key}"
+    return _first_block_error(child, where + step)
+
+
+def _people(entries):
+    people = {}
+    for number, entry in enumerate(entries):
+        here = f"people[{number}]"
+        if not isinstance(entry, dict):
+            raise DocumentError(here, "expected an object")
+        values = {field: _require(entry, field, str, here) for field in PERSON_FIELDS}
+        person = Person.objects.filter(name=values["name"]).first() or Person()
+        for field, value in values.items():
+            setattr(person, field, value)
+        try:
+            person.full_clean(exclude=["photo"])
+        except ValidationError as exc:
+            raise _first_error(exc, here) from exc
+        person.save()
+        people[person.name] = person
+    return people
+
+
+def _import_article(entry, location, people):
+    index_slug = _require(entry, "index", str, location)
+    index = HealthArticleIndexPage.objects.filter(slug=index_slug).first()
+    if index is None:
+        raise DocumentError(f"{location}.index", f"no article index “{index_slug}”")
+    references = _build_references(
+        _require(entry, "references", list, location), f"{location}.references"
+    )
+    keys = {reference.key for reference in references}
+    body = _build_body(
+        _require(entry, "body", list, location), keys, f"{location}.body"
+    )
+    slug = _require(entry, "slug", str, location)
+    article = HealthArticlePage.objects.child_of(index).filter(slug=slug).first()
+    is_new = article is None
+    if is_new:
+        article = HealthArticlePage(slug=slug)
+    article.title = _require(entry, "title", str, location)
+    article.summary = _require(entry, "summary", str, location)
+    article.seo_title = entry.get("seo_title", "")
+    article.search_description = entry.get("search_description", "")
+    article.disclaimer = entry.get("disclaimer", "")
+    article.body = body
+    article.first_published_at = _parse_date(
+        entry.get("first_published_at"),
+        f"{location}.first_published_at",
+        datetime.datetime,
+    )
+    article.last_reviewed = _parse_date(
+        entry.get("last_reviewed"), f"{location}.last_reviewed"
+    )
+    article.next_review_due = _parse_date(
+        entry.get("next_review_due"), f"{location}.next_review_due"
+    )
+    article.references = references
+    for field, model in (("authors", ArticleAuthor), ("reviewers", ArticleReviewer)):
+        names = _require(entry, field, list, location)
+        missing = [name for name in names if name not in people]
+        if missing:
+            raise DocumentError(f"{location}.{field}", f"no person “{missing[0]}”")
+        setattr(
+            article,
+            f"article_{field}",
+            [
+                model(person=people[name], sort_order=position)
+                for position, name in enumerate(names)
+            ],
+        )
+    tags = _require(entry, "tags", list, location)
+    try:
+        if is_new:
+            article.live = False
+            index.add_child(instance=article)
+        article.tags.set(tags, clear=True)
+        article.full_clean()
+    except ValidationError as exc:
+        raise _first_error(exc, location) from exc
+    revision = article.save_revision()
+    if entry.get("live", True):
+        revision.publish()
+    return article
+
+
+def import_document(document, progress=None):
+    """Create or update the document's articles, all of them or none."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise DocumentError("format", f"not a {FORMAT} document")
+    entries = _require(document, "articles", list, "document")
+    with transaction.atomic():
+        people = _people(_require(document, "people", list, "document"))
+        articles = []
+        for number, entry in enumerate(entries):
+            location = f"articles[{number}]"
+            if not isinstance(entry, dict):
+                raise DocumentError(location, "expected an object")
+            articles.append(_import_article(entry, location, people))
+            if progress:
+                progress(number + 1, len(entries), articles[-1])
+    return articles

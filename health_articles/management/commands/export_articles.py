@@ -1,0 +1,34 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+from health_articles.exchange import export_document
+from health_articles.models import HealthArticlePage
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every health article with all its structured data (body, "
+        "references, tags, authors, reviewers, review dates) as one JSON "
+        "document, which import_articles restores."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "-o", "--output", help="File to write (default: standard output)."
+        )
+
+    def handle(self, *args, output=None, **options):
+        articles = HealthArticlePage.objects.all()
+        document = export_document(articles)
+        text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True)
+        if output:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(text + "\n")
+        else:
+            self.stdout.write(text)
+        sys.stderr.write(
+            f"Exported {len(document['articles'])} articles and "
+            f"{len(document['people'])} people.\n"
+        )

@@ -1,0 +1,43 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from health_articles.exchange import DocumentError, import_document
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update health articles from a document written by "
+        "export_articles (FILE, or - for standard input). The document is "
+        "checked as it is imported and nothing is changed if any part is wrong; "
+        "the error names its place, e.g. articles[0].references[3].doi."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="JSON document, or - for standard input.")
+
+    def handle(self, *args, file, **options):
+        try:
+            if file == "-":
+                text = sys.stdin.read()
+            else:
+                with open(file, encoding="utf-8") as handle:
+                    text = handle.read()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc}") from exc
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CommandError(
+                f"{file}: not JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from exc
+
+        def progress(number, total, article):
+            self.stdout.write(f"[{number}/{total}] {article.slug}")
+
+        try:
+            articles = import_document(document, progress=progress)
+        except DocumentError as exc:
+            raise CommandError(f"{file}: {exc} (nothing was imported)") from exc
+        self.stdout.write(self.style.SUCCESS(f"Imported {len(articles)} articles."))

@@ -1,0 +1,101 @@
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from health_articles.models import HealthArticlePage, Person, Reference
+
+
+def export(tmp_path):
+    path = tmp_path / "articles.json"
+    call_command("export_articles", output=str(path), stdout=io.StringIO())
+    return path, json.loads(path.read_text())
+
+
+def import_file(path):
+    out = io.StringIO()
+    call_command("import_articles", str(path), stdout=out)
+    return out.getvalue()
+
+
+def test_demo_content_round_trips_identically(demo_content, tmp_path):
+    path, before = export(tmp_path)
+    assert len(before["articles"]) == 3
+    assert len(before["articles"][0]["references"]) == 16
+    HealthArticlePage.objects.all().delete()
+    Person.objects.all().delete()
+    output = import_file(path)
+    assert "[3/3] exercise-for-knee-osteoarthritis" in output
+    assert "Imported 3 articles." in output
+    _, after = export(tmp_path)
+    assert after == before
+    hip = HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
+    assert hip.live
+    assert hip.references.count() == 16
+    assert hip.reviewers[0].name == "Sam Rivera"
+
+
+def test_import_updates_existing_articles_in_place(demo_content, tmp_path):
+    path, document = export(tmp_path)
+    document["articles"][0]["title"] = "Massage for hip pain"
+    path.write_text(json.dumps(document))
+    import_file(path)
+    assert HealthArticlePage.objects.count() == 3
+    hip = HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
+    assert hip.title == "Massage for hip pain"
+    assert Reference.objects.filter(page=hip).count() == 16
+
+
+def broken(document, change):
+    change(document)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "place"),
+    [
+        (
+            lambda d: d["articles"][0]["references"][3].update(doi="not-a-doi"),
+            "articles[0].references[3].doi",
+        ),
+        (
+            lambda d: d["articles"][1]["references"][0].pop("title"),
+            "articles[1].references[0]",
+        ),
+        (
+            lambda d: d["articles"][2]["body"][1]["value"]["treatments"][0]["value"][
+                "references"
+            ].append({"type": "item", "value": "nobody2020", "id": "x"}),
+            "articles[2].body[1].treatments[0].references[",
+        ),
+        (
+            lambda d: d["articles"][0]["body"][1]["value"].update(name=""),
+            "articles[0].body[1].name: This field is required.",
+        ),
+        (lambda d: d["articles"][0].update(last_reviewed="March"), "last_reviewed"),
+        (lambda d: d["articles"][0].update(authors=["Nobody"]), "articles[0].authors"),
+        (lambda d: d["articles"][1].update(index="nowhere"), "articles[1].index"),
+        (lambda d: d.update(format="other/1"), "format"),
+    ],
+)
+def test_a_malformed_document_changes_nothing_and_says_where(
+    demo_content, tmp_path, change, place
+):
+    path, document = export(tmp_path)
+    HealthArticlePage.objects.filter(slug="exercise-for-knee-osteoarthritis").delete()
+    document["articles"][0]["title"] = "Changed title"
+    path.write_text(json.dumps(broken(document, change)))
+    with pytest.raises(CommandError) as error:
+        import_file(path)
+    assert place in str(error.value)
+    assert "nothing was imported" in str(error.value)
+    assert HealthArticlePage.objects.count() == 2
+    assert not HealthArticlePage.objects.filter(title="Changed title").exists()
+
+
+def test_invalid_json_reports_line_and_column(db, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{\n  "format": "health_articles/1",\n  "articles": [,]\n}')
+    with pytest.raises(CommandError, match="line 3, column 16"):
+        import_file(path)
