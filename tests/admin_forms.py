@@ -27,7 +27,7 @@ def treatment_data(
 ):
     return {
         "name": name,
-        "description": rich_text(f"<p>What {name.lower()} involves.</p>"),
+        "description": rich_text("<p>What the treatment involves.</p>"),
         "evidence": rich_text(evidence),
         "certainty": certainty,
         "study_types": tuple(study_types),  # a tuple posts as repeated values
@@ -39,7 +39,7 @@ def condition_data(name, alternate_names=(), references=(), treatments=()):
     return {
         "name": name,
         "alternate_names": listblock(list(alternate_names)),
-        "description": rich_text(f"<p>{name} is a condition of the hip.</p>"),
+        "description": rich_text("<p>A condition of the hip.</p>"),
         "epidemiology": "2-9% of people under 75.",
         "symptoms": rich_text("<p>Pain in the groin.</p>"),
         "references": listblock(list(references)),
