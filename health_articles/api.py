@@ -12,6 +12,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Site
 
+from .caching import CachedAPIMixin
 from .models import HealthArticlePage
 from .tags import (
     TagFilterError,
@@ -25,7 +26,7 @@ from .tags import (
 MAX_OFFSET = 2**31 - 1
 
 
-class QueryErrorsMixin:
+class QueryErrorsMixin(CachedAPIMixin):
     """Answer 400 with a message for query values Wagtail's API lets through.
 
     Stock v2 answers 500 for a NUL character in any value, an offset beyond
@@ -98,6 +99,11 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
         "schema_org",
     ]
 
+    def get_base_queryset(self):
+        # Public means no restriction at all, whatever the reader's session
+        # holds: responses are cached and shared between readers.
+        return super().get_base_queryset().public()
+
     def get_queryset(self):
         queryset = super().get_queryset()
         if issubclass(queryset.model, HealthArticlePage):
@@ -141,7 +147,7 @@ class TagSerializer(serializers.Serializer):
         }
 
 
-class TagsAPIViewSet(BaseAPIViewSet):
+class TagsAPIViewSet(CachedAPIMixin, BaseAPIViewSet):
     """Tags of the live, public health articles of the site, with counts.
 
     ``GET /api/v2/tags/`` lists them (``?order=`` one of ``-count`` (default),

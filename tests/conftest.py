@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
@@ -9,6 +10,14 @@ from .factories import (
     HealthArticlePageFactory,
     ReferenceFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no stored API responses or content version."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -75,3 +84,9 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def no_stored_responses(settings):
+    """Build every API response anew, to count the queries it costs."""
+    settings.HEALTH_ARTICLES_API_CACHE_TIMEOUT = 0

@@ -232,7 +232,9 @@ def test_bad_detail_parameters_answer_400(client, article):
     assert response.json()["message"]
 
 
-def test_listing_queries_do_not_grow_with_the_number_of_articles(client, index):
+def test_listing_queries_do_not_grow_with_the_number_of_articles(
+    client, no_stored_responses, index
+):
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(ARTICLES + "&fields=*&limit=50")

@@ -75,7 +75,9 @@ def test_only_in_the_detail(client, hip):
     assert client.get(url).status_code == 400
 
 
-def test_detail_queries_do_not_grow_with_candidates(client, index, hip):
+def test_detail_queries_do_not_grow_with_candidates(
+    client, no_stored_responses, index, hip
+):
     def queries():
         client.get(f"/api/v2/pages/{hip.pk}/")
         with CaptureQueriesContext(connection) as captured:

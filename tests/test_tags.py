@@ -126,7 +126,7 @@ def test_tags_of_another_site_are_not_counted(client, library):
     assert counts["massage"] == 3
 
 
-def test_tags_endpoint_costs_constant_queries(client, index):
+def test_tags_endpoint_costs_constant_queries(client, no_stored_responses, index):
     def queries(path):
         client.get(path)  # warm the site cache
         with CaptureQueriesContext(connection) as captured:
@@ -230,7 +230,7 @@ def test_malformed_tag_filters_answer_400(client, library, query):
     assert "tag" in response.json()["message"]
 
 
-def test_tag_filters_cost_constant_queries(client, index):
+def test_tag_filters_cost_constant_queries(client, no_stored_responses, index):
     def queries():
         path = ARTICLES + "&tag=a&tag_any=b,c&fields=*&limit=50"
         client.get(path)

@@ -1,0 +1,103 @@
+"""HTTP caching of the API: one content version, ETags, stored responses.
+
+Every change readers could see (publishing, unpublishing, deleting or moving
+a page, a new privacy setting, edits to people, tags, images, documents,
+sites or settings) moves the content version on. A response's ETag is the
+version and the request; a conditional request whose ETag still matches
+answers 304 before any view code runs, and a full response is stored in the
+cache under its ETag, so it is built once per version.
+"""
+
+import hashlib
+import time
+from email.utils import formatdate, parsedate_to_datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+
+VERSION_KEY = "health_articles:content_version"
+RESPONSE_KEY = "health_articles:response:{}"
+DEFAULT_CACHE_CONTROL = "public, max-age=60"
+DEFAULT_TIMEOUT = 60 * 60
+
+
+def content_version():
+    """Seconds since the epoch of the last change readers could see."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time()
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def bump_content_version(**kwargs):
+    """Mark all stored responses and ETags as stale (a signal receiver)."""
+    previous = cache.get(VERSION_KEY) or 0
+    cache.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
+
+
+def _etag(request, version):
+    parts = (
+        repr(version),
+        request.get_host(),
+        request.get_full_path(),
+        request.headers.get("Accept", ""),
+    )
+    return '"' + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32] + '"'
+
+
+def _not_modified(request, etag, last_modified):
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        candidates = [
+            tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
+        ]
+        return etag in candidates or "*" in candidates
+    if_modified_since = request.headers.get("If-Modified-Since")
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError):
+            return False
+        return int(last_modified) <= since
+    return False
+
+
+class CachedAPIMixin:
+    """ETag, Last-Modified, Cache-Control, 304s and stored responses for GETs."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        version = content_version()
+        etag = _etag(request, version)
+        if _not_modified(request, etag, version):
+            response = HttpResponseNotModified()
+        else:
+            key = RESPONSE_KEY.format(etag.strip('"'))
+            stored = cache.get(key)
+            if stored is not None:
+                content, content_type = stored
+                response = HttpResponse(content, content_type=content_type)
+            else:
+                response = super().dispatch(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                response.render()
+                timeout = getattr(
+                    settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT
+                )
+                if timeout:
+                    cache.set(
+                        key, (response.content, response["Content-Type"]), timeout
+                    )
+        response["ETag"] = etag
+        response["Last-Modified"] = formatdate(int(version), usegmt=True)
+        response["Cache-Control"] = getattr(
+            settings, "HEALTH_ARTICLES_API_CACHE_CONTROL", DEFAULT_CACHE_CONTROL
+        )
+        patch_vary_headers(response, ["Accept"])
+        return response

@@ -1,0 +1,90 @@
+"""Keep cached API responses and a CDN in front of the site fresh."""
+
+import swapper
+from django.apps import apps
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.urls import NoReverseMatch, reverse
+from taggit.models import Tag
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished
+
+from .caching import bump_content_version
+
+
+def _reverse(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def api_urls_of(page):
+    """The API and reader URLs whose content changes with ``page``."""
+    site = page.get_site()
+    if site is None:
+        return []
+    paths = [
+        _reverse("wagtailapi:pages:listing"),
+        _reverse("wagtailapi:pages:detail", page.pk),
+        _reverse("wagtailapi:tags:listing"),
+        _reverse("health_articles:tags"),
+        _reverse("health_articles:feed"),
+    ]
+    for tag in getattr(page, "tags", Tag.objects.none()).all():
+        paths += [
+            _reverse("wagtailapi:tags:detail", tag.slug),
+            _reverse("health_articles:tag", tag.slug),
+            _reverse("health_articles:tag_feed", tag.slug),
+        ]
+    return [site.root_url + path for path in paths if path]
+
+
+def purge_frontend_cache(page):
+    """Ask the CDN (Wagtail's frontend cache) to drop the page's API URLs."""
+    if not apps.is_installed("wagtail.contrib.frontend_cache"):
+        return
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    PurgeBatch(api_urls_of(page)).purge()
+
+
+def page_changed(sender, instance, **kwargs):
+    bump_content_version()
+    purge_frontend_cache(instance)
+
+
+def settings_changed(sender, instance, created=False, **kwargs):
+    # Settings are created with their defaults the first time a page reads
+    # them; that changes nothing readers see.
+    if not created:
+        bump_content_version()
+
+
+def register_signal_handlers():
+    Page = apps.get_model(swapper.get_model_name("wagtailcore", "Page"))
+    for signal in (page_published, page_unpublished):
+        signal.connect(page_changed, dispatch_uid=f"health_articles_{signal}")
+    page_slug_changed.connect(
+        bump_content_version, dispatch_uid="health_articles_slug_changed"
+    )
+    page_models = [model for model in apps.get_models() if issubclass(model, Page)]
+    others = [
+        PageViewRestriction,
+        Site,
+        Tag,
+        get_image_model(),
+        get_document_model(),
+        apps.get_model("health_articles", "Person"),
+    ]
+    for model in page_models:
+        post_delete.connect(bump_content_version, sender=model)
+    for model in others:
+        post_save.connect(bump_content_version, sender=model)
+        post_delete.connect(bump_content_version, sender=model)
+    settings_model = apps.get_model("health_articles", "HealthArticleSettings")
+    post_save.connect(settings_changed, sender=settings_model)

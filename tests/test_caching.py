@@ -1,0 +1,149 @@
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from . import frontend_cache
+from .conftest import publish
+
+ENDPOINTS = [
+    "/api/v2/pages/?type=health_articles.HealthArticlePage&fields=*",
+    "/api/v2/tags/",
+    "/api/v2/images/",
+]
+
+
+def detail_url(page):
+    return f"/api/v2/pages/{page.pk}/"
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_responses_carry_validators_and_cache_control(client, article, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert "Accept" in response["Vary"]
+
+
+def test_cache_control_is_configurable(client, article, settings):
+    settings.HEALTH_ARTICLES_API_CACHE_CONTROL = "public, max-age=300, s-maxage=3600"
+    response = client.get(detail_url(article))
+    assert response["Cache-Control"] == "public, max-age=300, s-maxage=3600"
+
+
+def test_conditional_request_answers_304_without_building_the_body(client, article):
+    first = client.get(detail_url(article))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(detail_url(article), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 304
+    assert response.content == b""
+    assert len(queries) == 0
+    assert response["ETag"] == first["ETag"]
+    response = client.get(
+        detail_url(article), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+    assert response.status_code == 304
+
+
+def test_a_stale_etag_gets_the_full_response(client, article):
+    response = client.get(detail_url(article), HTTP_IF_NONE_MATCH='"stale"')
+    assert response.status_code == 200
+
+
+def test_a_repeated_request_is_served_from_the_cache(client, article):
+    first = client.get(detail_url(article))
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(detail_url(article))
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert second["Content-Type"] == "application/json"
+
+
+def test_publishing_makes_cached_responses_stale(client, article):
+    first = client.get(detail_url(article))
+    article.title = "Renamed article"
+    publish(article)
+    response = client.get(detail_url(article), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert response.json()["title"] == "Renamed article"
+    listing = client.get(ENDPOINTS[0]).json()
+    assert listing["items"][0]["title"] == "Renamed article"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda page: page.unpublish(),
+        lambda page: page.delete(),
+        lambda page: PageViewRestriction.objects.create(
+            page=page, restriction_type="login"
+        ),
+    ],
+)
+def test_unpublishing_deleting_and_privacy_take_effect_at_once(client, article, change):
+    assert client.get(detail_url(article)).status_code == 200
+    assert client.get("/api/v2/tags/").json()["meta"]["total_count"] == 2
+    change(article)
+    assert client.get(detail_url(article)).status_code == 404
+    assert client.get("/api/v2/tags/").json()["meta"]["total_count"] == 0
+
+
+def test_errors_are_not_stored(client, article):
+    assert client.get("/api/v2/pages/?limit=x").status_code == 400
+    assert client.get("/api/v2/pages/999999/").status_code == 404
+    assert "ETag" not in client.get("/api/v2/pages/999999/")
+
+
+@override_settings(
+    WAGTAILFRONTENDCACHE={
+        "cdn": {"BACKEND": "tests.frontend_cache.RecordingBackend"},
+    }
+)
+def test_publishing_purges_the_api_urls_from_the_frontend_cache(article):
+    frontend_cache.PURGED.clear()
+    article.title = "Renamed"
+    publish(article)
+    purged = set(frontend_cache.PURGED)
+    assert f"http://localhost/api/v2/pages/{article.pk}/" in purged
+    assert "http://localhost/api/v2/pages/" in purged
+    assert "http://localhost/api/v2/tags/hip-pain/" in purged
+    assert "http://localhost/tags/hip-pain/feed/" in purged
+    assert "http://localhost/hip/" in purged  # Wagtail's own purge of the page
+
+
+def test_a_shared_redis_cache_carries_the_content_version(article):
+    from django.core.cache import caches
+
+    from health_articles import caching
+
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+        }
+    }
+    with override_settings(CACHES=redis):
+        caches["default"].clear()
+        before = caching.content_version()
+        # Another process's publish, seen through Redis.
+        caches["default"].set(caching.VERSION_KEY, before + 5, timeout=None)
+        assert caching.content_version() == before + 5
+        caching.bump_content_version()
+        assert caching.content_version() > before + 5
+        caches["default"].clear()
+
+
+def test_editing_site_settings_makes_responses_stale(client, article):
+    from wagtail.models import Site
+
+    from health_articles.models import HealthArticleSettings
+
+    first = client.get(detail_url(article)).json()["disclaimer"]
+    settings = HealthArticleSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.medical_disclaimer = "<p>New words.</p>"
+    settings.save()
+    assert client.get(detail_url(article)).json()["disclaimer"] == "<p>New words.</p>"
+    assert first != "<p>New words.</p>"
