@@ -1,10 +1,13 @@
 """Normalise, check and link the identifiers a reference may carry.
 
-Plain functions with no Django imports: each ``normalise_*`` returns the
-canonical form or raises ``ValueError`` with a message an editor can act on.
+Plain functions with no Django imports (ISBN check digits by python-stdnum):
+each ``normalise_*`` returns the canonical form or raises ``ValueError`` with
+a message an editor can act on.
 """
 
 import re
+
+from stdnum import isbn
 
 DOI_PREFIXES = re.compile(
     r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
@@ -48,6 +51,22 @@ def normalise_pmcid(value: str) -> str:
             "by digits, e.g. PMC8022067."
         )
     return pmcid
+
+
+def normalise_isbn(value: str) -> str:
+    """An ISBN-10 or -13 with its check digit verified, hyphenated by the ISBN
+    agency's ranges ("9780374275631" -> "978-0-374-27563-1").
+
+    Raises ValueError for a malformed ISBN or a wrong check digit.
+    """
+    try:
+        compact = isbn.validate(re.sub(r"^ISBN(?:-1[03])?:?\s*", "", value.strip()))
+    except Exception as error:  # stdnum raises its own ValidationError subclasses
+        raise ValueError(
+            f"“{value}” is not an ISBN: an ISBN has 10 or 13 digits and a "
+            "matching check digit, e.g. 978-0-374-27563-1."
+        ) from error
+    return isbn.format(compact)
 
 
 def doi_url(doi: str) -> str:

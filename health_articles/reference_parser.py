@@ -1,0 +1,1583 @@
+"""Turn a pasted reference list into CSL-JSON items an editor then checks.
+
+No pure-Python parser for free-text medical citations exists (anystyle is
+Ruby, GROBID is Java), so this module reads a reference the way an editor
+does:
+
+1. identifiers first, by pattern: DOI, PMID, PMCID, ISBN and URL are reliable
+   and are cut out of the text, as are notes that are not bibliographic data
+   ("Epub 2013 Jan 8", "Accessed May 1, 2024", "[cited ...]");
+2. then rules per family of citation styles, tried from the most to the least
+   distinctive signal:
+
+   - author-date with the year in brackets after the authors (APA 6/7,
+     Harvard, Wiley: ``Family, I. (2004), Title. Journal, 51: 722-729.``),
+   - Harvard with the year after a comma (``Family, I., 2002. Title. ...``),
+   - a quoted title (MLA, Chicago),
+   - an inverted first author with a full given name and no quotes (MLA and
+     Chicago books),
+   - otherwise the Vancouver family (NLM, AMA, BMJ, ICMJE): authors up to the
+     first full stop, then a journal source ``Journal. YYYY Mon;V(I):p-p``, a
+     chapter ``In: Editors, eds. Book. Place: Publisher; Year.``, a book or
+     report ``Place: Publisher; Year``, or a web page.
+
+Every reference in the input yields exactly one ``ParsedReference``, in input
+order, whatever the parser made of it: the raw text is always kept and
+``needs_review`` lists what the parser could not find or had to guess.
+Plain Python with no Django imports.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from health_articles.citations import parse_issued
+from health_articles.identifiers import (
+    normalise_doi,
+    normalise_isbn,
+    normalise_pmcid,
+    normalise_pmid,
+)
+
+# --------------------------------------------------------------------------
+# Public API
+
+
+@dataclass
+class ParsedReference:
+    """One reference of a pasted or imported list.
+
+    ``csl`` is a CSL-JSON item without empty fields. ``raw_text`` is the source
+    text of the reference (its lines joined by single spaces if it wrapped;
+    a list number or bullet in front is not part of it). ``needs_review``
+    holds field names, each optionally followed by ``": reason"``, that an
+    editor should check; it is empty only when the parser found authors,
+    title, year and (where the type needs one) container without guessing.
+    ``style`` names the rules that read it: "vancouver", "author-date",
+    "harvard", "mla", "chicago", "quoted-title", "mla-chicago-book",
+    "unrecognised", "none" (too long to parse), "error" (a rule failed), or
+    the file format ("bibtex", "ris", "medline").
+    """
+
+    csl: dict
+    raw_text: str
+    needs_review: list[str] = field(default_factory=list)
+    style: str = ""
+
+
+def parse_references(text: str) -> list[ParsedReference]:
+    """Parse a pasted reference list: one entry per reference, in input order."""
+    parsed = [parse_reference(chunk) for chunk in split_references(text)]
+    assign_ids(parsed)
+    return parsed
+
+
+def to_csl_json(parsed: list[ParsedReference]) -> list[dict]:
+    """The CSL-JSON items of parsed references (copies, safe to modify)."""
+    return [dict(reference.csl) for reference in parsed]
+
+
+# --------------------------------------------------------------------------
+# Splitting a pasted list into references
+
+# "1.", "12)", "[3]", "(4)" or a bullet at the start of a line.
+LIST_MARKER = re.compile(
+    r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)](?=\s)|[-*\u2022\u00b7\u25aa\u2023\u2013])\s*"
+)
+
+
+def _strip_marker(line: str) -> str:
+    return LIST_MARKER.sub("", line, count=1).strip()
+
+
+def _join_lines(lines: list[str]) -> str:
+    return " ".join(line.strip() for line in lines if line.strip())
+
+
+def _split_marked(lines: list[str]) -> list[list[str]]:
+    """Group lines so that each list marker starts a new reference."""
+    groups: list[list[str]] = []
+    for line in lines:
+        if LIST_MARKER.match(line) or not groups:
+            groups.append([_strip_marker(line)])
+        else:
+            groups[-1].append(line)
+    return groups
+
+
+def split_references(text: str) -> list[str]:
+    """Cut a pasted list into reference texts, list markers removed.
+
+    With blank lines in the text each paragraph is a reference whose lines
+    are joined (a reference may wrap); without, each line is one, unless the
+    lines carry list markers, in which case an unmarked line continues the
+    reference above it. Numbered lines inside a paragraph are split apart.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    nonblank = [line for line in lines if line.strip()]
+    if not nonblank:
+        return []
+    first = lines.index(nonblank[0])
+    last = len(lines) - lines[::-1].index(nonblank[-1])
+    body = lines[first:last]
+    if any(not line.strip() for line in body):
+        paragraphs: list[list[str]] = [[]]
+        for line in body:
+            if line.strip():
+                paragraphs[-1].append(line)
+            elif paragraphs[-1]:
+                paragraphs.append([])
+        groups = []
+        for paragraph in paragraphs:
+            marked = sum(1 for line in paragraph if LIST_MARKER.match(line))
+            if marked > 1:
+                groups.extend(_split_marked(paragraph))
+            else:
+                groups.append([_strip_marker(paragraph[0]), *paragraph[1:]])
+    elif any(LIST_MARKER.match(line) for line in nonblank):
+        groups = _split_marked(nonblank)
+    else:
+        groups = []
+        for line in nonblank:
+            if groups and _continues(groups[-1][-1], line):
+                groups[-1].append(line)
+            else:
+                groups.append([line])
+    return [joined for group in groups if (joined := _join_lines(group))]
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether, in a list of one reference a line, ``line`` carries on the
+    reference of ``previous``: a paste that kept its wrapping.
+
+    It does when it starts in lower case, or when the line above stops
+    mid-sentence (on a letter or , ; : - &) and is not a short heading such
+    as "References" or a line ending in a link.
+    """
+    previous, line = previous.strip(), line.strip()
+    if line[:1].islower():
+        return True
+    words = previous.split()
+    if len(words) < 4 or re.match(r"(?:https?://|www\.|doi:|10\.\d)", words[-1]):
+        return False
+    return previous[-1].isalpha() or previous[-1] in ",;:-&" + DASHES
+
+
+# --------------------------------------------------------------------------
+# Small text helpers
+
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+DASH_CLASS = "[-" + DASHES + "]"
+TERMINAL = ".,;: "
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
+    r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+SEASON = r"(?:Spring|Summer|Fall|Autumn|Winter)"
+YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+
+# Words after which a full stop does not end a sentence.
+ABBREVIATIONS = {
+    "st",
+    "mt",
+    "ft",
+    "vs",
+    "no",
+    "nos",
+    "vol",
+    "vols",
+    "pp",
+    "p",
+    "jr",
+    "sr",
+    "dr",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "d.c",
+    "suppl",
+    "pt",
+    "fig",
+    "approx",
+    "inc",
+    "ltd",
+    "co",
+}
+
+
+def clean_space(text: str) -> str:
+    """Collapse runs of whitespace (non-breaking spaces included) to one space."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def strip_end(text: str, chars: str = TERMINAL) -> str:
+    return text.strip().strip(chars).strip() if text else ""
+
+
+def strip_title(text: str) -> str:
+    """A title without trailing full stop or comma; "?" and "!" are kept."""
+    return strip_end(text, ".,;: ")
+
+
+def sentence_split(text: str) -> list[str]:
+    """Split on ". ", "? " and "! " outside brackets, minding abbreviations.
+
+    The "?" or "!" stays with its sentence; a full stop is dropped. A run of
+    initials ("F. H. C. Crick") is not split.
+    """
+    pieces = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+        elif (
+            char in ".?!"
+            and depth == 0
+            and i + 1 < len(text)
+            and text[i + 1] == " "
+            and not _is_abbreviation(text, i)
+        ):
+            end = i + 1 if char in "?!" else i
+            pieces.append(text[start:end].strip())
+            start = i + 2
+            i += 1
+        i += 1
+    pieces.append(strip_end(text[start:], ". "))
+    return [piece for piece in pieces if piece]
+
+
+def _is_abbreviation(text: str, index: int) -> bool:
+    if text[index] != ".":
+        return False
+    word = re.search(r"([\w.]+)$", text[max(0, index - 12) : index])
+    if not word:
+        return False
+    token = word.group(1)
+    if token.lower() in ABBREVIATIONS:
+        return True
+    # An initial followed by another initial: "F. H. C. Crick", "J. D., and".
+    return bool(
+        re.fullmatch(r"[A-Z]", token)
+        and re.match(r" (?:[A-Z]\.|[A-Z][a-z]*,)", text[index + 1 : index + 5])
+    )
+
+
+def expand_page_range(page: str) -> str:
+    """Normalise dashes and expand a shortened end page: 525-34 -> 525-534."""
+    page = clean_space(page)
+    page = re.sub(r"\s*" + DASH_CLASS + r"+\s*", "-", page)
+    page = strip_end(page, ".,;: ")
+    match = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)", page)
+    if not match:
+        return page
+    prefix, start, end_prefix, end = match.groups()
+    if len(end) < len(start) and end_prefix in ("", prefix):
+        expanded = start[: len(start) - len(end)] + end
+        if int(expanded) >= int(start):
+            return f"{prefix}{start}-{prefix}{expanded}"
+    return page
+
+
+def _month(name: str | None) -> int | None:
+    if not name:
+        return None
+    return MONTHS.get(name.strip(". ").lower())
+
+
+def _iso(year: int, month: int | None = None, day: int | None = None) -> str:
+    text = f"{year:04d}"
+    if month:
+        text += f"-{month:02d}"
+        if day:
+            text += f"-{day:02d}"
+    return text
+
+
+def _csl_date(start: tuple, end: tuple | None = None) -> dict | None:
+    """A CSL date from (year, month, day) tuples, checked by parse_issued."""
+    text = _iso(*start)
+    if end and end != start:
+        text += "/" + _iso(*end)
+    try:
+        return parse_issued(text)
+    except ValueError:
+        return parse_issued(_iso(start[0]))
+
+
+NLM_DATE = re.compile(
+    rf"(?P<year>{YEAR})[a-z]?"
+    rf"(?:\s+(?P<m1>{MONTH}|{SEASON})(?:\s*{DASH_CLASS}\s*(?P<m2>{MONTH}|{SEASON}))?"
+    rf"(?:\s+(?P<d1>\d{{1,2}})(?:\s*{DASH_CLASS}\s*(?P<d2>\d{{1,2}}))?)?)?"
+)
+DAY_MONTH_YEAR = re.compile(
+    rf"(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH}),?\s+(?P<year>{YEAR})"
+)
+MONTH_DAY_YEAR = re.compile(
+    rf"(?P<m1>{MONTH})\s+(?:(?P<d1>\d{{1,2}}),?\s+)?(?P<year>{YEAR})"
+)
+ISO_DATE = re.compile(
+    rf"(?P<year>{YEAR})[-/](?P<m1>\d{{1,2}})(?:[-/](?P<d1>\d{{1,2}}))?"
+)
+YEAR_RANGE = re.compile(
+    rf"c?(?P<year>{YEAR})\s*{DASH_CLASS}\s*(?P<y2>\d{{2}}|{YEAR})\b"
+)
+
+
+def parse_date(text: str) -> dict | None:
+    """A CSL date from loose text: "2013 Apr", "2020 Oct-Dec", "May 1, 2024",
+    "1 May 2024", "2024-05-01", "c2000-01" (copyright years 2000-2001)."""
+    text = clean_space(text or "")
+    if not text:
+        return None
+    if match := YEAR_RANGE.search(text):
+        y1 = int(match["year"])
+        y2 = match["y2"]
+        y2 = int(str(y1)[: 4 - len(y2)] + y2)
+        if y2 > y1 and (text.lstrip().startswith("c") or len(match["y2"]) == 4):
+            return _csl_date((y1,), (y2,))
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+        if match := pattern.search(text):
+            day = int(match["d1"]) if match["d1"] else None
+            return _csl_date((int(match["year"]), _month(match["m1"]), day))
+    if (match := ISO_DATE.search(text)) and 1 <= int(match["m1"]) <= 12:
+        day = int(match["d1"]) if match["d1"] else None
+        return _csl_date((int(match["year"]), int(match["m1"]), day))
+    if match := NLM_DATE.search(text):
+        return _nlm_date(match)
+    return None
+
+
+def _nlm_date(match: re.Match) -> dict | None:
+    year = int(match["year"])
+    m1, m2 = _month(match["m1"]), _month(match["m2"])
+    d1 = int(match["d1"]) if match["d1"] else None
+    d2 = int(match["d2"]) if match["d2"] else None
+    if m1 and m2:
+        return _csl_date((year, m1), (year, m2))
+    if m1 and d1 and d2:
+        return _csl_date((year, m1, d1), (year, m1, d2))
+    return _csl_date((year, m1, d1 if m1 else None))
+
+
+# --------------------------------------------------------------------------
+# Names
+
+VANCOUVER_NAME = re.compile(
+    r"^(?P<family>[^\W\d_][^,;]*?)\s+"
+    r"(?P<given>[A-Z]{1,4}|[A-Z](?:[ -][A-Z]){1,3})"
+    r"(?:\s+(?P<suffix>Jr|Sr|2nd|3rd|4th|II|III|IV))?$"
+)
+PERIOD_INITIALS = re.compile(r"^(?:(?:[A-Z][a-z]?\.|[A-Z](?![a-z]))\s?-?\s?){1,5}$")
+GIVEN_WORDS = re.compile(r"^(?:(?:[A-Z][\w'\u2019-]+|[A-Z]\.?)\s?){1,4}$")
+PARTICLES = {"van", "von", "de", "der", "den", "da", "del", "della", "di", "du"}
+PARTICLES |= {"la", "le", "dos", "das", "ten", "ter", "af", "zu", "bin", "ibn"}
+ORG_CONNECTORS = {"of", "for", "and", "the", "on", "in", "&", "de", "des", "du"}
+ORG_CONNECTORS |= {"la", "et", "für", "to", "at", "-", "a"}
+ET_AL = re.compile(r"[,\s]*\bet\.?\s*al\b\.?", re.IGNORECASE)
+EDITOR_ROLE = re.compile(
+    r"[,\s]*(?:\((?:eds?|editors?|Hrsg)\.?\)|,?\s*\b(?:eds?|editors?)\b\.?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def normalise_given(given: str) -> str:
+    """CSL given names: initials spaced and without full stops.
+
+    "JH" -> "J H", "L. M." -> "L M", "H.L." -> "H L", "J.-P." -> "J-P",
+    "John P. A." -> "John P A".
+    """
+    given = clean_space(given).strip(",")
+    if re.fullmatch(r"[A-Z]{1,4}", given):
+        return " ".join(given)
+    given = re.sub(r"\.\s*-\s*", "-", given)
+    given = re.sub(r"\.\s*", " ", given)
+    return clean_space(given)
+
+
+def _person(family: str, given: str = "", suffix: str = "") -> dict:
+    name = {"family": strip_end(family, ",; ")}
+    if given := normalise_given(given):
+        name["given"] = given
+    if suffix:
+        name["suffix"] = suffix
+    return name
+
+
+def natural_name(text: str) -> dict:
+    """ "Given Family" ("Klaus A. Siebenrock", "F. H. C. Crick") as a CSL name."""
+    words = clean_space(text).strip(".,").split(" ")
+    suffix = ""
+    if len(words) > 2 and words[-1].strip(".") in {"Jr", "Sr", "II", "III", "IV"}:
+        suffix = words.pop()
+    if len(words) == 1:
+        return {"family": words[0]}
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in PARTICLES:
+        start -= 1
+    return _person(" ".join(words[start:]), " ".join(words[:start]), suffix)
+
+
+def looks_like_org(text: str) -> bool:
+    """A group or organisation name: capitalised words and connectors only."""
+    words = clean_space(text).split(" ")
+    if not words[0] or not 1 <= len(words) <= 12 or "[" in text:
+        return False
+    if not words[0][:1].isupper():
+        return False
+    for word in words:
+        bare = word.strip("(),.:")
+        if not bare:
+            continue
+        if bare.lower() in ORG_CONNECTORS or bare[:1].isupper() or bare[:1].isdigit():
+            continue
+        return False
+    return True
+
+
+def _vancouver_piece(piece: str) -> dict | None:
+    match = VANCOUVER_NAME.match(piece)
+    if not match:
+        return None
+    family = match["family"]
+    # "National Collaborating Centre for Chronic Conditions UK" is a group.
+    group_words = ORG_CONNECTORS - PARTICLES
+    if len(family.split()) > 3 and any(w in group_words for w in family.split()):
+        return None
+    return _person(family, match["given"], match["suffix"] or "")
+
+
+def parse_vancouver_authors(text: str) -> list[dict] | None:
+    """Names like "Abbott JH, Palmer A J R, Leon de la Barra S; MOA Trial team".
+
+    Returns None when the text is not a Vancouver author list. A group after
+    ";" (NLM's convention) or a lone organisation becomes a literal name.
+    """
+    text = ET_AL.sub("", strip_end(text, ". "))
+    groups = [group.strip() for group in text.split(";") if group.strip()]
+    if not groups:
+        return None
+    names = []
+    pieces = [piece.strip() for piece in groups[0].split(",") if piece.strip()]
+    for piece in pieces:
+        if person := _vancouver_piece(piece):
+            names.append(person)
+        elif len(pieces) == 1 and looks_like_org(piece):
+            names.append({"literal": piece})
+        else:
+            return None
+    for group in groups[1:]:
+        people = [_vancouver_piece(piece.strip()) for piece in group.split(",")]
+        if all(people):
+            names.extend(people)
+        elif len(group.split()) <= 10:
+            names.append({"literal": group})
+        else:
+            return None
+    return names
+
+
+def _name_tokens(text: str) -> list[str]:
+    # APA 7 elides authors 20+ with ". . ." before the last one.
+    text = re.sub(r"(?:\.\s?){3}|\u2026", ",", text)
+    tokens = re.split(r"\s*,\s*(?:&|and)?\s*|\s+(?:&|and)\s+", text)
+    return [token.strip() for token in tokens if token.strip()]
+
+
+def parse_inverted_authors(text: str) -> list[dict] | None:
+    """Names like "Fishman, L. M., Dombi, G. W., & Weber, C." (APA, Harvard),
+    "Hoeksma, H.L., ... and Van Den Ende, C.H.M." (Wiley), and the MLA/Chicago
+    form "Ganz, Reinhold, Javad Parvizi, and Klaus A. Siebenrock".
+
+    Returns None when the text is none of these (nor a lone organisation).
+    """
+    text = strip_end(ET_AL.sub("", clean_space(text)), ".,; ")
+    if not text:
+        return None
+    if "," not in text and looks_like_org(text):
+        return [{"literal": text}]
+    tokens = _name_tokens(text)
+    if len(tokens) < 2:
+        return None
+    odd = tokens[1::2]
+    if len(tokens) % 2 == 0 and all(
+        PERIOD_INITIALS.match(t.rstrip(".") + ".") for t in odd
+    ):
+        names = []
+        for family, given in zip(tokens[::2], odd, strict=True):
+            if not re.match(r"^[^\W\d_][\w'\u2019 -]*$", family):
+                return None
+            if _vancouver_piece(family):  # "Higgins JPT, Savović J": Vancouver
+                return None
+            names.append(_person(family, given))
+        return names
+    family, given, *rest = tokens
+    if _vancouver_piece(family) or any(_vancouver_piece(token) for token in rest):
+        return None
+    if not GIVEN_WORDS.match(given + " ") and not PERIOD_INITIALS.match(
+        given.rstrip(".") + "."
+    ):
+        return None
+    if not re.match(r"^[^\W\d_][\w'\u2019 -]*$", family) or len(family.split()) > 3:
+        return None
+    names = [_person(family, given)]
+    for token in rest:
+        if len(token.split()) > 5 or not token[:1].isupper():
+            return None
+        names.append(natural_name(token))
+    return names
+
+
+def parse_natural_authors(text: str) -> list[dict]:
+    """Editors as in APA "W. Damon & R. M. Lerner" or Chicago "edited by"."""
+    return [natural_name(token) for token in _name_tokens(strip_end(text, ".,; "))]
+
+
+def parse_any_authors(text: str) -> list[dict] | None:
+    """Whichever author-list form fits the text."""
+    return parse_vancouver_authors(text) or parse_inverted_authors(text)
+
+
+def split_role(text: str) -> tuple[str, str]:
+    """("Vogelstein B, Kinzler KW", "editor") from "... , editors"."""
+    if match := EDITOR_ROLE.search(text):
+        return text[: match.start()].strip(), "editor"
+    return text, "author"
+
+
+# --------------------------------------------------------------------------
+# Identifiers and notes, cut out of the text before the style rules run
+
+DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
+DOI_LABEL = re.compile(
+    r"(?:\bdoi\s*:?\s*|\bhttps?://(?:dx\.)?doi\.org/|\b(?:dx\.)?doi\.org/)$",
+    re.IGNORECASE,
+)
+PMID_IN_TEXT = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.IGNORECASE)
+PMCID_IN_TEXT = re.compile(r"\b(?:PMCID\s*:?\s*)?(PMC\s?\d{3,9})\b", re.IGNORECASE)
+ISBN_IN_TEXT = re.compile(
+    r"\bISBN(?:-1[03])?\s*:?\s*((?:\d[\s-]?){9}[\dXx](?:[\s-]?\d){0,3})"
+    r"(?:\s*\((?:print|electronic|online|e-?book|pbk|hbk|paperback|hardcover)[^)]*\))?",
+    re.IGNORECASE,
+)
+URL_IN_TEXT = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
+DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
+URL_LABEL = re.compile(
+    r"(?:\b(?:Available\s+(?:from|at|online)|URL|Retrieved(?:\s+[^,]{3,25},\s*\d{4},)?"
+    r"\s+from)\s*:?\s*)$",
+    re.IGNORECASE,
+)
+DATE_TEXT = (
+    rf"(?:{MONTH}\s+\d{{1,2}},?\s+{YEAR}|\d{{1,2}}\s+{MONTH},?\s+{YEAR}"
+    rf"|{MONTH},?\s+{YEAR}|{YEAR}-\d{{2}}-\d{{2}}"
+    rf"|{YEAR}(?:\s+{MONTH}(?:\s+\d{{1,2}}\b)?)?)"
+)
+ACCESSED = re.compile(
+    r"(?P<open>[(\[])?\s*\b(?:accessed|cited|retrieved|viewed)(?:\s+on)?\s*:?\s*"
+    rf"(?P<date>{DATE_TEXT})\s*[)\]]?",
+    re.IGNORECASE,
+)
+# "[updated 2002 May 16; cited 2002 Jul 9]": the update note goes, the
+# bracket stays open for the access date when one follows.
+UPDATED = re.compile(
+    r"[\[(]\s*(?:updated|modified|revised)\s+[^\]);]*(?:(?P<sep>;)\s*|[\])])",
+    re.IGNORECASE,
+)
+PUBLISHED = re.compile(
+    r"\b(?:Published(?:\s+online)?|Updated|Last\s+updated|Last\s+reviewed)\s*:?\s*"
+    rf"(?P<date>{DATE_TEXT})\.?",
+    re.IGNORECASE,
+)
+EPUB = re.compile(
+    r"\[?\bEpub(?:lished)?\b(?:\s+ahead\s+of\s+print)?\]?\s*"
+    rf"(?:{YEAR}(?:\s+{MONTH}(?:\s+\d{{1,2}})?)?)?\.?",
+    re.IGNORECASE,
+)
+# Where an identifier or note was cut out: a sentence break (HOLE) or, for a
+# bracketed note inside a sentence ("2004 [cited 2021 Jan 5];6(3)"), nothing.
+HOLE = "\x00"
+INLINE = "\x01"
+
+
+def _trim_identifier(value: str) -> str:
+    """Drop trailing punctuation and unbalanced closing brackets."""
+    while True:
+        value = value.rstrip(".,;:")
+        unbalanced = (value.endswith(")") and value.count(")") > value.count("(")) or (
+            value.endswith("]") and value.count("]") > value.count("[")
+        )
+        if not unbalanced:
+            return value
+        value = value[:-1]
+
+
+def _cut(text: str, start: int, end: int, hole: str = HOLE) -> str:
+    return text[:start] + hole + text[end:]
+
+
+def _take_doi(value: str, csl: dict, review: list[str]) -> None:
+    try:
+        csl.setdefault("DOI", normalise_doi(value))
+    except ValueError:
+        csl.setdefault("DOI", value)
+        review.append("DOI: not a well-formed DOI")
+
+
+def extract_identifiers(text: str, csl: dict, review: list[str]) -> str:
+    """Move identifiers, URLs and dates of access or publication into ``csl``
+    and return the rest of the text, closed up around the holes."""
+    # URLs first, so that a DOI or PMCID inside a link stays in the link;
+    # a doi.org link is a DOI, not a URL.
+    for match in reversed(list(URL_IN_TEXT.finditer(text))):
+        url = _trim_identifier(match.group(0))
+        if DOI_URL.match(url):
+            continue
+        label = URL_LABEL.search(text[: match.start()])
+        csl.setdefault("URL", url)
+        text = _cut(
+            text, label.start() if label else match.start(), match.start() + len(url)
+        )
+    for match in reversed(list(DOI_IN_TEXT.finditer(text))):
+        doi = _trim_identifier(match.group(1))
+        label = DOI_LABEL.search(text[: match.start()])
+        _take_doi(doi, csl, review)
+        text = _cut(
+            text, label.start() if label else match.start(), match.start() + len(doi)
+        )
+    for pattern, key, normalise in (
+        (PMID_IN_TEXT, "PMID", normalise_pmid),
+        (PMCID_IN_TEXT, "PMCID", normalise_pmcid),
+    ):
+        for match in reversed(list(pattern.finditer(text))):
+            try:
+                csl.setdefault(key, normalise(match.group(1).replace(" ", "")))
+            except ValueError:
+                continue
+            text = _cut(text, match.start(), match.end())
+    for match in reversed(list(ISBN_IN_TEXT.finditer(text))):
+        try:
+            csl.setdefault("ISBN", normalise_isbn(match.group(1)))
+        except ValueError:
+            csl.setdefault("ISBN", re.sub(r"[\s-]", "", match.group(1)))
+            review.append("ISBN: check digit does not match")
+        text = _cut(text, match.start(), match.end())
+    if url := csl.get("URL"):
+        if "DOI" not in csl and (match := DOI_IN_TEXT.search(url)):
+            _take_doi(_trim_identifier(match.group(1)), csl, review)
+        if "PMCID" not in csl and (match := re.search(r"/(PMC\d{3,9})\b", url)):
+            csl["PMCID"] = match.group(1)
+    text = UPDATED.sub(lambda m: "[" if m["sep"] else "", text)
+    for match in reversed(list(ACCESSED.finditer(text))):
+        if date := parse_date(match["date"]):
+            csl.setdefault("accessed", date)
+            # A bracketed note sits inside a sentence; a bare one is its own.
+            text = _cut(
+                text, match.start(), match.end(), INLINE if match["open"] else HOLE
+            )
+    text = re.sub(r"\[\s*\]|\(\s*\)", "", text)
+    for match in reversed(list(PUBLISHED.finditer(text))):
+        if date := parse_date(match["date"]):
+            csl.setdefault("_published", date)
+            text = _cut(text, match.start(), match.end())
+    text = EPUB.sub(HOLE, text)
+    text = re.sub(r"\s+(?=[.,;](?:\s|$))", "", text)
+    # Close up the holes with the punctuation around them.
+    text = re.sub(r"\s*[.,;:]*\s*(?:" + HOLE + r"\s*[.,;:]*\s*)+", ". ", text)
+    text = re.sub(r"\s*[;,:]?\s*" + INLINE + r"\s*(?=\.|$)", "", text)
+    text = re.sub(r"\s*" + INLINE, "", text)
+    return strip_end(clean_space(text), " ;,:").rstrip(". ") + "."
+
+
+# --------------------------------------------------------------------------
+# Pieces of the source: journal, publisher, chapter
+
+# "2013 Apr;21(4):525-34", "2019; 364 :l185", "2003;(417):112-20",
+# "2015;74:164-169", "2002 Jul 25;347(4):284-7", "2020 Oct-Dec;36(4):450-457".
+NLM_SOURCE = re.compile(
+    NLM_DATE.pattern
+    + r"\s*(?:;\s*(?P<volume>[^\s():;][^():;]*?)?\s*(?:\((?P<issue>[^)]*)\))?"
+    r"\s*(?::\s*(?P<page>[^;\s][^;]*?))?)?\s*\.?$"
+)
+# ", 83(3), 295-301." (APA), ", 51: 722-729." (Wiley), ", 34(2), pp. 187-220."
+AUTHOR_DATE_SOURCE = re.compile(
+    r"[,.]\s*(?:vol\.\s*)?(?P<volume>\d+[A-Za-z]?)\s*(?:\((?P<issue>[^)]+)\))?"
+    r"\s*(?:[,:]\s*(?:pp?\.\s*|Article\s+)?(?P<page>[A-Za-z]?\d+[A-Za-z]?"
+    r"(?:\s*" + DASH_CLASS + r"\s*[A-Za-z]?\d+)?))?\s*\.?$"
+)
+# "Qualitative Research in Psychology 3, no. 2 (2006): 77-101." (Chicago)
+CHICAGO_SOURCE = re.compile(
+    r"^(?P<container>.+?),?\s+(?:(?P<volume>\d+[A-Za-z]?)\s*)?(?:,?\s*no\.\s*(?P<issue>[\w-]+))?"
+    r"\s*\((?:[A-Za-z.]+\s+)?(?:\d{1,2},?\s+)?(?P<year>" + YEAR + r")\)"
+    r"(?:\s*:\s*(?P<page>[^\s.,]+))?\s*\.?$"
+)
+PLACE = re.compile(
+    r"^(?:St\.\s|Ft\.\s|Mt\.\s)?[A-Z][\w.'\u2019-]*(?:\s[A-Z][\w.'\u2019-]*){0,3}"
+    r"(?:,\s?[A-Z][\w.]*){0,2}(?:\s?\([^)]{1,20}\))?$"
+)
+# "New York: McGraw-Hill; 2002", "Chicago: University of Chicago Press, 1962",
+# "Treasure Island (FL): StatPearls Publishing; 2022 Jan-", "Mosby; 2002:93-113".
+PUBLISHER_SEGMENT = re.compile(
+    r"^(?:(?P<place>[^:;]+?)\s*:\s*)?(?P<publisher>[^:;]+?)\s*[;,]\s*"
+    r"(?P<date>(?:c|\u00a9)?\s*" + YEAR + r"[^:;]*?)"
+    r"(?:\s*[:;.,]\s*(?:pp?\.\s*)?(?P<page>\d+\s*" + DASH_CLASS + r"\s*\d+))?$"
+)
+PLACE_PUBLISHER = re.compile(r"^(?P<place>[^:;]+?)\s*:\s*(?P<publisher>[^:;]+)$")
+EDITION = re.compile(
+    r"^(?:(?P<n>\d+)(?:st|nd|rd|th)|(?P<word>Rev(?:ised)?|New|Expanded))"
+    r"\s+(?:ed|edn|edition)\.?$",
+    re.IGNORECASE,
+)
+EDITION_IN_TITLE = re.compile(
+    r"\s*\((?P<n>\d+)(?:st|nd|rd|th)\s+(?:ed|edn)\.?(?:,\s*(?P<more>[^)]*))?\)\s*$",
+    re.IGNORECASE,
+)
+# NLM's series statement: "(WHO technical report series; no. 894)".
+SERIES_SEGMENT = re.compile(
+    r"^\((?P<series>[^()]+?)[;,]?\s+(?:no\.|number|vol\.)\s*(?P<number>[\w-]+)\)$",
+    re.IGNORECASE,
+)
+PUBLISHER_YEAR = re.compile(r"^(?P<publisher>[^,;:]+),\s*(?P<year>" + YEAR + r")$")
+PAGES_SEGMENT = re.compile(
+    r"^(?:pp?\.\s*)?(?P<page>[A-Za-z]?\d+\s*" + DASH_CLASS + r"\s*[A-Za-z]?\d+)$"
+)
+DATE_ONLY = re.compile(r"^" + NLM_DATE.pattern + r"\s*" + DASH_CLASS + r"?$")
+DOCUMENT_NUMBER = re.compile(
+    r"\[?\b(?P<number>[A-Z]{1,6}[\s-]?\d{1,5}[A-Za-z]?)\]?\s*$"
+)
+GENRE_WORDS = re.compile(
+    r"\b(?:guidelines?|report|technical|working paper|policy|briefing|"
+    r"white paper|bulletin|series|standard)\b",
+    re.IGNORECASE,
+)
+# Words that tell a journal's name from a publisher's when nothing else does
+# ("Title. Cochrane Database of Systematic Reviews." vs "Title. Wiley.").
+JOURNAL_WORDS = re.compile(
+    r"\b(?:journal|review|reviews|annals|archives|bulletin|proceedings|"
+    r"transactions|letters|quarterly|database|reports|research|medicine|"
+    r"acta|clinical|therapy|surgery)\b",
+    re.IGNORECASE,
+)
+PUBLISHER_WORDS = re.compile(
+    r"\b(?:press|publishing|publishers?|publications|books|inc|ltd|llc|gmbh|"
+    r"company|sons|verlag|editions|house|wiley|springer|elsevier|sage|"
+    r"routledge|mcgraw)\b",
+    re.IGNORECASE,
+)
+INTERNET = re.compile(r"\s*\[(?:Internet|online|Online|serial online)\]")
+
+
+def _set(csl: dict, key: str, value) -> None:
+    if value not in (None, "", [], {}):
+        csl[key] = value
+
+
+def _clean_container(text: str) -> str:
+    return strip_end(INTERNET.sub("", text), ".,;: ")
+
+
+def _publisher_segment(segment: str) -> dict | None:
+    """Place, publisher, date and pages of "Place: Publisher; Year[: pages]"."""
+    match = PUBLISHER_SEGMENT.match(segment)
+    if not match:
+        return None
+    place = match["place"]
+    if place and not PLACE.match(place.strip()):
+        return None
+    publisher = match["publisher"].strip()
+    if not place and not (";" in segment or PUBLISHER_WORDS.search(publisher)):
+        # "Journal, 2005" is not a publisher; require ";" or a publisher word.
+        return None
+    return {
+        "publisher-place": (place or "").strip(),
+        "publisher": publisher,
+        "issued": parse_date(match["date"]),
+        "page": expand_page_range(match["page"]) if match["page"] else "",
+    }
+
+
+def _fill_book(csl: dict, segments: list[str], review: list[str]) -> None:
+    """Title, edition, genre/number, publisher, place, date and pages of a
+    book, report or web page from the sentences after its authors."""
+    segments = list(segments)
+    if segments and (match := PAGES_SEGMENT.match(segments[-1])):
+        _set(csl, "page", expand_page_range(match["page"]))
+        segments.pop()
+    if len(segments) > 1 and (match := SERIES_SEGMENT.match(segments[-1])):
+        _set(csl, "collection-title", strip_end(match["series"], " ;,"))
+        _set(csl, "number", match["number"])
+        segments.pop()
+    publisher = None
+    for index in range(len(segments) - 1, 0, -1):
+        publisher = _publisher_segment(segments[index])
+        if publisher:
+            segments = segments[:index] + segments[index + 1 :]
+            break
+    if publisher is None and len(segments) > 1:
+        last = segments[-1]
+        match = PLACE_PUBLISHER.match(last)
+        if match and PLACE.match(match["place"].strip()):
+            publisher = {
+                "publisher-place": match["place"].strip(),
+                "publisher": match["publisher"].strip(),
+            }
+            segments.pop()
+        elif match := PUBLISHER_YEAR.match(last):
+            # "Publisher, Year" ends MLA books and some publishers' own forms.
+            publisher = {
+                "publisher": match["publisher"].strip(),
+                "issued": parse_date(match["year"]),
+            }
+            segments.pop()
+    if publisher:
+        for key, value in publisher.items():
+            if key == "issued":
+                if value and "issued" not in csl:
+                    csl["issued"] = value
+            elif key == "page":
+                if value and "page" not in csl:
+                    csl["page"] = value
+            else:
+                _set(csl, key, value)
+    titles = []
+    for segment in segments:
+        if match := EDITION.match(segment):
+            _set(csl, "edition", match["n"] or match["word"])
+        elif len(segment.split()) <= 5 and (number := DOCUMENT_NUMBER.search(segment)):
+            _set(csl, "number", number["number"])
+            _set(csl, "genre", strip_end(segment[: number.start()], " ,.[("))
+        elif DATE_ONLY.match(segment) and titles:
+            if "issued" not in csl:
+                csl["issued"] = parse_date(segment)
+        else:
+            titles.append(segment)
+    title = " ".join(
+        strip_title(t) + ("." if t[-1] not in "?!" else "") for t in titles
+    )
+    title = strip_title(INTERNET.sub("", title))
+    if match := EDITION_IN_TITLE.search(title):
+        _set(csl, "edition", match["n"])
+        title = title[: match.start()]
+    _set(csl, "title", strip_title(title))
+    if len(titles) > 1:
+        review.append("title: several sentences taken as the title")
+
+
+# --------------------------------------------------------------------------
+# One reference
+
+# Longer texts are not one reference (the longest real ones, with 30 authors
+# written out, run to about 1,500 characters); the rules are not run on them.
+MAX_REFERENCE_LENGTH = 4000
+MAX_AUTHORS_LENGTH = 2000
+
+
+def parse_reference(text: str) -> ParsedReference:
+    """Parse one reference's text (already cut from its list).
+
+    Never raises: should a rule fail on unforeseen text, the reference is
+    kept with its raw text and the failure in ``needs_review``.
+    """
+    raw = text.strip()
+    try:
+        return _parse_reference(raw)
+    except Exception as error:  # a rule's bug must not lose the reference
+        return ParsedReference(
+            csl={"type": "article-journal"},
+            raw_text=raw,
+            needs_review=[f"type: parser failed ({type(error).__name__}: {error})"],
+            style="error",
+        )
+
+
+def _parse_reference(raw: str) -> ParsedReference:
+    csl: dict = {}
+    review: list[str] = []
+    text = clean_space(raw)
+    if len(text) > MAX_REFERENCE_LENGTH:
+        csl["type"] = "article-journal"
+        review.append("type: text too long to be one reference; not parsed")
+        _finish(csl, review)
+        return ParsedReference(csl=csl, raw_text=raw, needs_review=review, style="none")
+    body = extract_identifiers(text, csl, review)
+    # BMJ's "cite this" text pasted without its formatting runs "et al" into
+    # the title ("Krommes K, et alFemoroacetabular"): restore the stop.
+    body = re.sub(r"\bet al\.?(?=[A-Z])", "et al. ", body)
+    style = ""
+    for parser in (
+        _parse_author_date,
+        _parse_harvard_comma_year,
+        _parse_quoted_title,
+        _parse_inverted_book,
+        _parse_vancouver,
+    ):
+        if style := parser(body, csl, review):
+            break
+    if not style:
+        style = _parse_fallback(body, csl, review)
+    published = csl.pop("_published", None)
+    if published and "issued" not in csl:
+        csl["issued"] = published
+    _finish(csl, review)
+    return ParsedReference(
+        csl=_ordered(csl), raw_text=raw, needs_review=review, style=style
+    )
+
+
+# -- author-date: "Authors (YYYY). Title. Journal, V(I), p-p."
+
+AUTHOR_DATE_YEAR = re.compile(
+    r"\s*\((?:(?P<year>" + YEAR + r")[a-z]?(?:,\s*(?P<more>[^)]{1,30}))?"
+    r"|(?P<nd>n\.\s?d\.?|no date|undated))\)\s*[.,:]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _parse_author_date(body: str, csl: dict, review: list[str]) -> str:
+    for match in AUTHOR_DATE_YEAR.finditer(body):
+        head = body[: match.start()]
+        if not head or len(head) > min(0.85 * len(body), MAX_AUTHORS_LENGTH):
+            return ""
+        authors = parse_inverted_authors(head) or parse_vancouver_authors(head)
+        if not authors:
+            continue
+        csl["author"] = authors
+        if match["year"]:
+            date = parse_date(f"{match['more'] or ''} {match['year']}")
+            _set(csl, "issued", date or parse_date(match["year"]))
+        _parse_title_and_source(body[match.end() :], csl, review)
+        return "author-date"
+    return ""
+
+
+HARVARD_COMMA_YEAR = re.compile(
+    r"^(?P<authors>.+?),\s*(?P<year>" + YEAR + r")[a-z]?\.\s+"
+)
+
+
+def _parse_harvard_comma_year(body: str, csl: dict, review: list[str]) -> str:
+    match = HARVARD_COMMA_YEAR.match(body)
+    if not match:
+        return ""
+    authors = parse_inverted_authors(match["authors"])
+    if not authors:
+        return ""
+    csl["author"] = authors
+    csl["issued"] = parse_date(match["year"])
+    _parse_title_and_source(body[match.end() :], csl, review)
+    return "harvard"
+
+
+# "Title. In E. Editor & F. Editor (Eds.), Book (2nd ed., pp. 1-9). Publisher."
+# The book title ends at the bracketed details when there are some (it may
+# hold full stops itself: "Handbook: Vol. 1. Theory"), else at the last stop.
+APA_CHAPTER_HEAD = (
+    r"^(?P<title>.+?[.?!])\s+In:?\s+(?:(?P<editors>[^()]+?)\s*"
+    r"\((?:Eds?|eds?|Editors?|editors?)\.?\),?\s*)?"
+)
+APA_CHAPTER = [
+    re.compile(
+        APA_CHAPTER_HEAD + r"(?P<book>.+?)\s*"
+        r"\((?P<details>[^()]*?(?:pp?\.|ed\.|Vol\.)[^()]*)\)\.\s*(?P<rest>.*)$"
+    ),
+    re.compile(APA_CHAPTER_HEAD + r"(?P<book>.+)\.\s+(?P<details>)(?P<rest>[^.]*)$"),
+]
+CLOSING_QUOTE = {"'": "'", "\u2018": "\u2019", '"': '"', "\u201c": "\u201d"}
+
+
+def _split_quoted(text: str) -> tuple[str, str] | None:
+    """("Title", "rest") for text starting with a quoted title."""
+    text = text.strip()
+    if not text or text[0] not in CLOSING_QUOTE:
+        return None
+    close = CLOSING_QUOTE[text[0]]
+    # For straight single quotes, the closing one is followed by , or .
+    pattern = re.escape(close) + (r"(?=[,.\s]|$)" if close == "'" else "")
+    match = re.search(pattern, text[1:])
+    if not match:
+        return None
+    end = match.start() + 1
+    return strip_title(text[1:end]), strip_end(text[end + 1 :], " ,.")
+
+
+def _parse_title_and_source(rest: str, csl: dict, review: list[str]) -> None:
+    """After author and year (APA, Harvard, Wiley): title, then the source."""
+    rest = rest.strip()
+    quoted = _split_quoted(rest)
+    if quoted:
+        title, source = quoted
+        _set(csl, "title", title)
+        if _in_source(source, csl, review):
+            return
+        if match := AUTHOR_DATE_SOURCE.search(", " + source):
+            _set(csl, "container-title", strip_end(source[: max(match.start() - 2, 0)]))
+            _journal_numbers(csl, match)
+            csl["type"] = "article-journal"
+            return
+        _book_or_page(csl, sentence_split(source), review)
+        return
+    for pattern in APA_CHAPTER:
+        if match := pattern.match(rest):
+            _apa_chapter(csl, match, review)
+            return
+    if (match := AUTHOR_DATE_SOURCE.search(rest)) and match.start() > 0:
+        head = rest[: match.start()]
+        sentences = sentence_split(head + ".")
+        if len(sentences) >= 2:
+            _set(csl, "title", strip_title(" ".join(_rejoin(sentences[:-1]))))
+            _set(csl, "container-title", strip_end(sentences[-1]))
+            _journal_numbers(csl, match)
+            csl["type"] = "article-journal"
+            return
+    sentences = sentence_split(rest)
+    if not sentences:
+        return
+    title, *others = sentences
+    other = strip_end(others[0]) if len(others) == 1 else ""
+    place = PLACE_PUBLISHER.match(other)
+    if (
+        other
+        and not csl.get("URL")
+        and not _publisher_segment(other)
+        and not (place and PLACE.match(place["place"].strip()))
+    ):
+        # "Title. Something.": a journal without volume (a Cochrane review),
+        # or the publisher of a book. Words in the name decide; else a guess.
+        if JOURNAL_WORDS.search(other) and not PUBLISHER_WORDS.search(other):
+            csl["type"] = "article-journal"
+            _set(csl, "title", strip_title(title))
+            _set(csl, "container-title", other)
+            review.append("volume: none found for a journal article")
+            return
+        if not PUBLISHER_WORDS.search(other) and not EDITION_IN_TITLE.search(title):
+            review.append("type: guessed book (publisher or journal?)")
+    _book_or_page(csl, sentences, review)
+
+
+def _rejoin(sentences: list[str]) -> list[str]:
+    """Put back the full stops sentence_split removed inside a title."""
+    return [s if s[-1:] in "?!" else s + "." for s in sentences[:-1]] + sentences[-1:]
+
+
+def _journal_numbers(csl: dict, match: re.Match) -> None:
+    _set(csl, "volume", (match["volume"] or "").strip())
+    _set(csl, "issue", (match["issue"] or "").strip())
+    if match["page"]:
+        _set(csl, "page", expand_page_range(match["page"]))
+
+
+def _apa_chapter(csl: dict, match: re.Match, review: list[str]) -> None:
+    csl["type"] = "chapter"
+    _set(csl, "title", strip_title(match["title"]))
+    if match["editors"]:
+        _set(csl, "editor", parse_natural_authors(match["editors"]))
+    book = strip_end(match["book"])
+    if volume := re.match(
+        r"^(?P<book>.+?):\s*Vol\.\s*(?P<v>\w+)\.?\s*(?P<vt>.*)$", book
+    ):
+        book = volume["book"]
+        _set(csl, "volume", volume["v"])
+        _set(csl, "volume-title", strip_title(volume["vt"]))
+    _set(csl, "container-title", book)
+    details = match["details"] or ""
+    if edition := re.search(r"(\d+)(?:st|nd|rd|th)\s+ed", details):
+        _set(csl, "edition", edition.group(1))
+    if volume := re.search(r"Vol\.\s*(\w+)", details):
+        _set(csl, "volume", volume.group(1))
+    if pages := re.search(r"pp?\.\s*([\w" + DASHES + r"-]+)", details):
+        _set(csl, "page", expand_page_range(pages.group(1)))
+    _publisher_from(match["rest"], csl)
+
+
+TRAILING_PAGES = re.compile(
+    r"[,:]?\s*pp?\.\s*(?P<page>[A-Za-z]?\d+\s*" + DASH_CLASS + r"\s*[A-Za-z]?\d+)\.?$"
+)
+
+
+def _publisher_from(text: str, csl: dict) -> None:
+    """Publisher, place, year and pages from the end of a chapter's source:
+    "London: Routledge, pp. 10-20", "New York: Wiley; 2010", "Wiley"."""
+    text = strip_end(text)
+    if match := TRAILING_PAGES.search(text):
+        _set(csl, "page", expand_page_range(match["page"]))
+        text = strip_end(text[: match.start()])
+    if publisher := _publisher_segment(text):
+        for key, value in publisher.items():
+            if value and key not in csl:
+                csl[key] = value
+        return
+    place = PLACE_PUBLISHER.match(text)
+    if place and PLACE.match(place["place"].strip()):
+        _set(csl, "publisher-place", place["place"].strip())
+        _set(csl, "publisher", place["publisher"].strip())
+    elif text:
+        _set(csl, "publisher", text)
+
+
+IN_EDITORS = re.compile(
+    r"^(?P<names>[^()]+?)\s*\((?:eds?|editors?|Hrsg)\.?\)[,.]?\s*", re.IGNORECASE
+)
+EDITED_BY = re.compile(
+    r",\s*edited by\s+(?P<names>.+?)"
+    r"(?:,\s*(?:pp?\.\s*)?(?P<page>\d+\s*" + DASH_CLASS + r"\s*\d+))?$"
+)
+
+
+def _in_source(source: str, csl: dict, review: list[str]) -> bool:
+    """A chapter's source after its title: Harvard "in Jones, K. (ed.) Book.
+    London: Routledge, pp. 10-20" or Chicago "In Book, edited by P. Smith,
+    57-71. London: Sage, 2019"."""
+    match = re.match(r"^in:?\s+", source, re.IGNORECASE)
+    if not match:
+        return False
+    csl["type"] = "chapter"
+    rest = source[match.end() :]
+    if editors := IN_EDITORS.match(rest):
+        names = editors["names"]
+        _set(csl, "editor", parse_any_authors(names) or parse_natural_authors(names))
+        rest = rest[editors.end() :]
+    sentences = sentence_split(rest)
+    if not sentences:
+        return True
+    book = sentences[0]
+    if edited := EDITED_BY.search(book):
+        _set(csl, "editor", parse_natural_authors(edited["names"]))
+        if edited["page"]:
+            _set(csl, "page", expand_page_range(edited["page"]))
+        book = book[: edited.start()]
+    _set(csl, "container-title", _clean_container(book))
+    if len(sentences) > 1:
+        _publisher_from(" ".join(sentences[1:]), csl)
+    return True
+
+
+def _book_or_page(csl: dict, sentences: list[str], review: list[str]) -> None:
+    """A book, report or web page from its title and publication sentences."""
+    if not sentences:
+        return
+    has_publisher = any(
+        _publisher_segment(s) or PLACE_PUBLISHER.match(s) for s in sentences[1:]
+    )
+    if csl.get("URL") and not has_publisher and not csl.get("ISBN"):
+        csl["type"] = "webpage"
+        _set(csl, "title", strip_title(INTERNET.sub("", sentences[0])))
+        if len(sentences) > 1:
+            _set(csl, "container-title", strip_end(" ".join(sentences[1:])))
+        return
+    if len(sentences) == 2 and not has_publisher and not EDITION.match(sentences[1]):
+        # APA: "Title. Publisher." (the year came after the authors).
+        _set(csl, "title", strip_title(sentences[0]))
+        _set(csl, "publisher", strip_end(sentences[1]))
+        if match := EDITION_IN_TITLE.search(csl.get("title", "")):
+            csl["title"] = strip_title(csl["title"][: match.start()])
+            _set(csl, "edition", match["n"])
+    else:
+        _fill_book(csl, sentences, review)
+    csl.setdefault("type", _book_type(csl))
+
+
+def _book_type(csl: dict) -> str:
+    text = " ".join(str(csl.get(key, "")) for key in ("title", "genre", "number"))
+    if csl.get("genre") or csl.get("number") or GENRE_WORDS.search(text):
+        return "report"
+    return "book"
+
+
+# -- MLA and Chicago: "Family, Given. "Title." Source."
+
+
+def _parse_quoted_title(body: str, csl: dict, review: list[str]) -> str:
+    match = re.search(r"[\"\u201c]", body)
+    if not match or match.start() == 0:
+        return ""
+    authors = parse_inverted_authors(body[: match.start()])
+    if not authors:
+        authors = parse_vancouver_authors(body[: match.start()])
+    if not authors:
+        return ""
+    quoted = _split_quoted(body[match.start() :])
+    if not quoted:
+        return ""
+    title, source = quoted
+    csl["author"] = authors
+    _set(csl, "title", title)
+    source = strip_end(source)
+    if _in_source(source, csl, review):
+        return "chicago"
+    if match := CHICAGO_SOURCE.match(source):
+        csl["type"] = "article-journal"
+        _set(csl, "container-title", strip_end(match["container"]))
+        _set(csl, "volume", match["volume"])
+        _set(csl, "issue", match["issue"])
+        _set(csl, "issued", parse_date(match["year"]))
+        if match["page"]:
+            _set(csl, "page", expand_page_range(match["page"]))
+        return "chicago"
+    if re.search(r"\b(?:vol|no|pp?)\.\s", source) or re.search(r",\s*" + YEAR, source):
+        _mla_source(source, csl, review)
+        return "mla"
+    _book_or_page(csl, sentence_split(source), review)
+    return "quoted-title"
+
+
+def _mla_source(source: str, csl: dict, review: list[str]) -> None:
+    """ "Journal, vol. 2, no. 8, 2005, pp. 1-9" or a chapter's
+    "Book, edited by A. Editor, Publisher, 2010, pp. 1-9"."""
+    parts = [part.strip() for part in re.split(r",\s+", source) if part.strip()]
+    container = []
+    for index, part in enumerate(parts):
+        if match := re.fullmatch(r"vol\.\s*(\S+)", part):
+            _set(csl, "volume", match.group(1))
+        elif match := re.fullmatch(r"no\.\s*(\S+)", part):
+            _set(csl, "issue", match.group(1))
+        elif match := re.fullmatch(r"pp?\.\s*(\S+)", part):
+            _set(csl, "page", expand_page_range(match.group(1)))
+        elif part.startswith("edited by "):
+            _set(csl, "editor", parse_natural_authors(part[len("edited by ") :]))
+        elif date := (parse_date(part) if re.search(YEAR, part) else None):
+            _set(csl, "issued", date)
+        elif index == 0 or not csl.get("editor"):
+            container.append(part)
+        else:
+            _set(csl, "publisher", part)
+    _set(csl, "container-title", strip_end(", ".join(container)))
+    csl["type"] = "chapter" if csl.get("editor") else "article-journal"
+
+
+# -- MLA and Chicago books: "Kuhn, Thomas S. Title. Place: Publisher, Year."
+
+
+def _parse_inverted_book(body: str, csl: dict, review: list[str]) -> str:
+    if not re.match(r"^[^\W\d_][\w'\u2019 -]*, [A-Z][a-z]+", body):
+        return ""
+    sentences = sentence_split(body)
+    if len(sentences) < 3:
+        return ""
+    authors = parse_inverted_authors(sentences[0])
+    if not authors or any("given" not in name for name in authors[:1]):
+        return ""
+    last = sentences[-1]
+    if not re.search(r",\s*" + YEAR + r"$", last):
+        return ""
+    csl["author"] = authors
+    rest = sentences[1:]
+    match = re.match(r"^(?P<publisher>.+?),\s*(?P<year>" + YEAR + r")$", last)
+    if match and not _publisher_segment(last):
+        rest = [*sentences[1:-1], f"{match['publisher']}; {match['year']}"]
+    _fill_book(csl, rest, review)
+    csl.setdefault("type", _book_type(csl))
+    return "mla-chicago-book"
+
+
+# -- Vancouver family: NLM, AMA, BMJ, ICMJE
+
+
+def _parse_vancouver(body: str, csl: dict, review: list[str]) -> str:
+    sentences = sentence_split(body)
+    if not sentences:
+        return ""
+    names_text, role = split_role(sentences[0])
+    authors = parse_vancouver_authors(names_text)
+    if authors:
+        csl["editor" if role == "editor" else "author"] = authors
+        rest = body[body.index(sentences[0]) + len(sentences[0]) :].lstrip(". ")
+    else:
+        rest = body
+    if match := re.search(r"(?:^|(?<=[.?!])\s+)In:\s*", rest):
+        _vancouver_chapter(rest[: match.start()], rest[match.end() :], csl, review)
+        return "vancouver"
+    if _vancouver_journal(rest, csl, review):
+        return "vancouver"
+    segments = sentence_split(rest)
+    if not segments:
+        return "vancouver" if authors else ""
+    _book_or_page(csl, segments, review)
+    return "vancouver"
+
+
+def _vancouver_journal(rest: str, csl: dict, review: list[str]) -> bool:
+    """Title, journal and "YYYY Mon;V(I):p-p" at the end of the text."""
+    text = strip_end(rest, " .")
+    for match in reversed(list(re.finditer(YEAR, text))):
+        source = NLM_SOURCE.match(text, match.start())
+        if not source or source.end() != len(text):
+            continue
+        prefix = text[: match.start()].rstrip()
+        if not prefix or not text[match.start() - 1].isspace():
+            continue
+        has_numbers = source["volume"] or source["issue"] or source["page"]
+        last = sentence_split(text)[-1]
+        if not has_numbers and (csl.get("URL") or _publisher_segment(last)):
+            return False
+        title, container = _split_title_container(prefix, review)
+        if not container:
+            continue
+        csl["type"] = "article-journal"
+        _set(csl, "title", title)
+        _set(csl, "container-title", _clean_container(container))
+        _set(csl, "issued", _nlm_date(source))
+        _set(csl, "volume", (source["volume"] or "").strip())
+        _set(csl, "issue", (source["issue"] or "").strip())
+        if source["page"]:
+            _set(csl, "page", expand_page_range(source["page"]))
+        if not has_numbers:
+            review.append("volume: none found for a journal article")
+        return True
+    return False
+
+
+def _split_title_container(prefix: str, review: list[str]) -> tuple[str, str]:
+    """Title and journal from "Title. Journal" (NLM, AMA) or the BMJ's
+    "Title Journal" (no stop between them)."""
+    prefix = prefix.rstrip(" .,")
+    sentences = sentence_split(prefix)
+    if len(sentences) >= 2:
+        title = " ".join(_rejoin(sentences[:-1]))
+        return strip_title(title), strip_end(sentences[-1])
+    # No stop: a title run into its journal, as in pasted BMJ exports
+    # ("randomised trialAnnals of the Rheumatic Diseases") ...
+    glued = list(re.finditer(r"(?:(?<=[a-z]{3})|(?<=[)\]]))(?=[A-Z][a-z])", prefix))
+    if glued:
+        cut = glued[-1].start()
+        review.append("container-title: guessed where the title ends")
+        return strip_title(prefix[:cut]), strip_end(prefix[cut:])
+    # ... or separated by a space only ("controlled trial BMJ 2019").
+    words = prefix.split(" ")
+    index = len(words)
+    while index > 1 and (
+        words[index - 1][:1].isupper() or words[index - 1].lower() in ORG_CONNECTORS
+    ):
+        index -= 1
+    while index < len(words) and words[index].lower() in ORG_CONNECTORS:
+        index += 1
+    if 0 < index < len(words):
+        review.append("container-title: guessed where the title ends")
+        return strip_title(" ".join(words[:index])), " ".join(words[index:])
+    return "", ""
+
+
+def _vancouver_chapter(before: str, after: str, csl: dict, review: list[str]) -> None:
+    """ "Chapter title. [date.] In: Editors, editors. Book. Place: Publisher;
+    Year. p. x-y." (NLM, AMA, StatPearls)."""
+    csl["type"] = "chapter"
+    titles = sentence_split(before)
+    if titles and DATE_ONLY.match(titles[-1]) and len(titles) > 1:
+        csl["issued"] = parse_date(titles.pop())
+    _set(csl, "title", strip_title(" ".join(_rejoin(titles)) if titles else ""))
+    segments = sentence_split(after)
+    if segments:
+        names, role = split_role(segments[0])
+        if role == "editor" and (editors := parse_any_authors(names)):
+            csl["editor"] = editors
+            segments = segments[1:]
+    book: dict = {}
+    _fill_book(book, segments, review)
+    _set(csl, "container-title", _clean_container(book.pop("title", "")))
+    for key, value in book.items():
+        if key == "issued":
+            csl.setdefault("issued", value)
+        else:
+            csl.setdefault(key, value)
+    if "title: several sentences taken as the title" in review:
+        review.remove("title: several sentences taken as the title")
+        review.append("container-title: several sentences taken as the book title")
+
+
+# -- Nothing recognised
+
+
+def _parse_fallback(body: str, csl: dict, review: list[str]) -> str:
+    sentences = sentence_split(body)
+    if sentences and (authors := parse_any_authors(sentences[0])):
+        csl["author"] = authors
+        sentences = sentences[1:]
+    if sentences:
+        _set(csl, "title", strip_title(max(sentences, key=len)))
+    if match := re.search(r"\b" + YEAR + r"\b", body):
+        _set(csl, "issued", parse_date(match.group(0)))
+    review.append("type: style not recognised")
+    return "unrecognised"
+
+
+# --------------------------------------------------------------------------
+# Finishing
+
+
+def _finish(csl: dict, review: list[str]) -> None:
+    if "type" not in csl:
+        if csl.get("container-title"):
+            csl["type"] = "article-journal"
+        elif csl.get("URL") and not csl.get("publisher"):
+            csl["type"] = "webpage"
+        else:
+            has_book_data = csl.get("ISBN") or csl.get("publisher")
+            csl["type"] = "book" if has_book_data else "article-journal"
+        review.append(f"type: guessed {csl['type']}")
+    for key in ("title", "container-title", "publisher", "publisher-place"):
+        if key in csl:
+            csl[key] = clean_space(csl[key])
+            if not csl[key]:
+                del csl[key]
+    for gap in review_gaps(csl):
+        if not any(entry.split(":")[0] == gap for entry in review):
+            review.append(gap)
+
+
+def review_gaps(csl: dict) -> list[str]:
+    """What a reference lacks that an editor should supply or confirm."""
+    gaps = []
+    if not csl.get("author") and not csl.get("editor"):
+        gaps.append("author: none found")
+    if not csl.get("title"):
+        gaps.append("title: none found")
+    if not csl.get("issued"):
+        gaps.append("issued: no year found")
+    if csl.get("type") in ("article-journal", "chapter") and not csl.get(
+        "container-title"
+    ):
+        gaps.append("container-title: none found")
+    return gaps
+
+
+CSL_ORDER = [
+    "id",
+    "type",
+    "author",
+    "editor",
+    "title",
+    "container-title",
+    "container-title-short",
+    "collection-title",
+    "volume-title",
+    "genre",
+    "number",
+    "edition",
+    "issued",
+    "volume",
+    "issue",
+    "page",
+    "publisher",
+    "publisher-place",
+    "DOI",
+    "PMID",
+    "PMCID",
+    "ISBN",
+    "ISSN",
+    "URL",
+    "accessed",
+]
+
+
+def _ordered(csl: dict) -> dict:
+    """Drop empty fields and put the rest in a stable, readable order."""
+    known = {key: csl[key] for key in CSL_ORDER if csl.get(key) not in (None, "", [])}
+    extra = {
+        key: value
+        for key, value in csl.items()
+        if key not in known and not key.startswith("_") and value not in (None, "", [])
+    }
+    return {**known, **extra}
+
+
+FOLD = str.maketrans(
+    {"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "ss", "ł": "l", "Ł": "l"}
+    | {"đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "œ": "oe", "Œ": "oe"}
+)
+
+
+def ascii_key(text: str) -> str:
+    """Lowercase ASCII letters, digits and hyphens: "Ishøi" -> "ishoi"."""
+    folded = unicodedata.normalize("NFKD", text.translate(FOLD))
+    folded = folded.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9-]", "", folded).strip("-")
+
+
+def base_key(csl: dict) -> str:
+    """First author's family name (or a group's initials) and the year."""
+    names = csl.get("author") or csl.get("editor") or []
+    stem = ""
+    if names:
+        first = names[0]
+        if "family" in first:
+            stem = ascii_key(first["family"])
+        else:
+            words = [w for w in first.get("literal", "").split() if w[:1].isupper()]
+            stem = ascii_key(
+                "".join(w[0] for w in words)
+                if len(words) > 1
+                else first.get("literal", "")
+            )
+    if not stem:
+        title_words = re.findall(r"[^\W\d_]{3,}", csl.get("title", ""))
+        stem = ascii_key(title_words[0]) if title_words else "ref"
+    try:
+        year = str(csl["issued"]["date-parts"][0][0])
+    except (KeyError, IndexError, TypeError):
+        year = "nd"
+    return f"{stem[:48] or 'ref'}{year}"
+
+
+def assign_ids(parsed: list[ParsedReference]) -> None:
+    """Give each item a stable, slug-safe key, unique in the list.
+
+    An item's own ``id`` (e.g. a BibTeX key) is kept when it is slug-safe,
+    otherwise the key is first author + year ("abbott2013"). Keys that
+    collide get a, b, c... suffixes, all of them ("smith2020a", "smith2020b").
+    """
+    keys = []
+    for reference in parsed:
+        own = ascii_key(str(reference.csl.get("id", "")).replace("_", "-"))[:64]
+        keys.append(own or base_key(reference.csl))
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    used = {key for key, count in counts.items() if count == 1}
+    suffixes: dict[str, int] = {}
+    for reference, key in zip(parsed, keys, strict=True):
+        if counts[key] > 1:
+            while True:
+                index = suffixes.get(key, 0)
+                suffixes[key] = index + 1
+                candidate = f"{key[:60]}{_letters(index)}"
+                if candidate not in used:
+                    break
+            used.add(candidate)
+            key = candidate
+        fields = {k: v for k, v in reference.csl.items() if k != "id"}
+        reference.csl = {"id": key, **fields}
+
+
+def _letters(index: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters
