@@ -1,3 +1,6 @@
+import re
+
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import NoReverseMatch, path, reverse
 from rest_framework import serializers
@@ -12,6 +15,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Site
 
+from . import citations
 from .caching import CachedAPIMixin
 from .models import HealthArticlePage
 from .tags import (
@@ -22,16 +26,32 @@ from .tags import (
     tags_with_counts,
 )
 
-# Larger offsets overflow the databases' integers.
+# Larger numbers overflow the databases' integers.
 MAX_OFFSET = 2**31 - 1
+MAX_INTEGER = 2**63 - 1
+# Deeper nesting of ?fields= exhausts the recursion of Wagtail's parser.
+MAX_FIELDS_LENGTH = 1000
+MAX_FIELDS_DEPTH = 10
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+SIGNED_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _nesting(text):
+    depth = deepest = 0
+    for character in text:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 class QueryErrorsMixin(CachedAPIMixin):
     """Answer 400 with a message for query values Wagtail's API lets through.
 
-    Stock v2 answers 500 for a NUL character in any value, an offset beyond
-    the database's integers, a ``search_operator`` other than and/or, or a
-    non-numeric ``find/?id=``, and 404 for an unknown ``locale``.
+    Stock v2 answers 500 for a NUL character in any value, a number beyond the
+    database's integers, a ``search_operator`` other than and/or, a search
+    of only spaces or with an unbalanced quotation mark, a ``fields`` nested
+    too deep, an invalid date or a non-numeric ``find/?id=``, and 404 for an
+    unknown ``locale``.
     """
 
     def initial(self, request, *args, **kwargs):
@@ -40,21 +60,36 @@ class QueryErrorsMixin(CachedAPIMixin):
             for value in values:
                 if "\x00" in name or "\x00" in value:
                     raise BadRequestError(f"{name!r} contains a NUL character")
+                if SIGNED_NUMBER.fullmatch(value) and abs(int(value)) > MAX_INTEGER:
+                    raise BadRequestError(f"{name} is too large a number")
         offset = request.GET.get("offset", "0")
-        if not offset.isdigit() or int(offset) > MAX_OFFSET:
+        if not WHOLE_NUMBER.fullmatch(offset) or int(offset) > MAX_OFFSET:
             raise BadRequestError(
                 f"offset must be a whole number from 0 to {MAX_OFFSET}"
             )
         if request.GET.get("search_operator", "and") not in ("and", "or"):
             raise BadRequestError("search_operator must be 'and' or 'or'")
-        if self.action == "find_view" and not request.GET.get("id", "0").isdigit():
+        search = request.GET.get("search")
+        if search is not None and search and not search.strip():
+            raise BadRequestError("search must contain a word")
+        if search and search.count('"') % 2:
+            raise BadRequestError("search has an unbalanced quotation mark")
+        fields = request.GET.get("fields", "")
+        if len(fields) > MAX_FIELDS_LENGTH or _nesting(fields) > MAX_FIELDS_DEPTH:
+            raise BadRequestError(
+                f"fields is at most {MAX_FIELDS_LENGTH} characters and "
+                f"{MAX_FIELDS_DEPTH} levels deep"
+            )
+        find_id = request.GET.get("id", "0")
+        if self.action == "find_view" and not WHOLE_NUMBER.fullmatch(find_id):
             raise BadRequestError("id must be a whole number")
 
     def filter_queryset(self, queryset):
         try:
             return super().filter_queryset(queryset)
-        except (Http404, ValueError) as exc:
-            raise BadRequestError(f"filter error: {exc}") from exc
+        except (Http404, ValueError, ValidationError) as exc:
+            message = "; ".join(getattr(exc, "messages", [str(exc)]))
+            raise BadRequestError(f"filter error: {message}") from exc
 
 
 class TagFilter(BaseFilterBackend):
@@ -90,7 +125,7 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
         SearchFilter,  # last: search results cannot be filtered further
     ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
-        ["tag", "tag_any"]
+        ["tag", "tag_any", "citation_style"]
     )
     # These take a few queries each, so only details have them.
     detail_only_fields = [
@@ -98,6 +133,14 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
         "related_articles",
         "schema_org",
     ]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        style = request.GET.get("citation_style", citations.DEFAULT_STYLE)
+        if style not in citations.STYLES:
+            raise BadRequestError(
+                "citation_style must be one of: " + ", ".join(citations.STYLES)
+            )
 
     def get_base_queryset(self):
         # Public means no restriction at all, whatever the reader's session
@@ -147,7 +190,7 @@ class TagSerializer(serializers.Serializer):
         }
 
 
-class TagsAPIViewSet(CachedAPIMixin, BaseAPIViewSet):
+class TagsAPIViewSet(QueryErrorsMixin, BaseAPIViewSet):
     """Tags of the live, public health articles of the site, with counts.
 
     ``GET /api/v2/tags/`` lists them (``?order=`` one of ``-count`` (default),

@@ -17,9 +17,13 @@ class ReferenceListField(Field):
     """The numbered reference list: key, CSL-JSON, formatted citation, links."""
 
     def to_representation(self, manager) -> list[dict]:
+        request = self.context.get("request")
+        style = citations.DEFAULT_STYLE
+        if request is not None:
+            style = request.GET.get("citation_style", style)
         entries = []
         for number, reference in enumerate(manager.all(), start=1):
-            formatted_html = reference.formatted_html()
+            formatted_html = reference.formatted_html(style)
             entries.append(
                 {
                     "number": number,

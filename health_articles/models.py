@@ -78,6 +78,17 @@ class HealthArticleSettings(BaseSiteSetting):
             "unless the article sets its own date."
         ),
     )
+    citation_style = models.CharField(
+        _("citation style"),
+        max_length=16,
+        choices=[
+            ("vancouver", _("Vancouver (NLM)")),
+            ("apa", _("APA")),
+            ("ama", _("AMA")),
+        ],
+        default="vancouver",
+        help_text=_("How reference lists are written on article pages."),
+    )
     medical_disclaimer = RichTextField(
         _("medical disclaimer"),
         blank=True,
@@ -123,6 +134,7 @@ class Person(index.Indexed, models.Model):
     profile_url = models.URLField(
         _("profile URL"),
         blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("A page about this person, e.g. on the clinic's site."),
     )
     same_as = models.TextField(
@@ -543,7 +555,18 @@ class Reference(Orderable):
         blank=True,
         help_text=_("PubMed Central ID, e.g. PMC8022067."),
     )
-    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    isbn = models.CharField(
+        _("ISBN"),
+        max_length=32,
+        blank=True,
+        help_text=_("For a book or chapter, e.g. 978-0-374-27563-1."),
+    )
+    url = models.URLField(
+        _("URL"),
+        max_length=2000,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     raw_text = models.TextField(
         _("citation as written"),
         blank=True,
@@ -565,6 +588,7 @@ class Reference(Orderable):
         FieldPanel("doi"),
         FieldPanel("pmid"),
         FieldPanel("pmcid"),
+        FieldPanel("isbn"),
         FieldPanel("url"),
         FieldPanel("raw_text"),
     ]
@@ -584,6 +608,7 @@ class Reference(Orderable):
             ("doi", identifiers.normalise_doi),
             ("pmid", identifiers.normalise_pmid),
             ("pmcid", identifiers.normalise_pmcid),
+            ("isbn", identifiers.normalise_isbn),
         ):
             value = getattr(self, field)
             if not value:
@@ -613,14 +638,15 @@ class Reference(Orderable):
             ("DOI", self.doi),
             ("PMID", self.pmid),
             ("PMCID", self.pmcid),
+            ("ISBN", self.isbn),
             ("URL", self.url),
         ):
             if value:
                 item[csl_name] = value
         return item
 
-    def formatted_html(self):
-        return citations.format_reference_html(self.as_csl())
+    def formatted_html(self, style=citations.DEFAULT_STYLE):
+        return citations.format_reference_html(self.as_csl(), style)
 
     def links(self):
         """Links to the work by its identifiers, most durable first."""

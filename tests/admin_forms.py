@@ -63,6 +63,7 @@ def reference_data(key, **fields):
         "doi": "",
         "pmid": "",
         "pmcid": "",
+        "isbn": "",
         "url": "",
         "raw_text": f"Raw citation of {key}.",
     }

@@ -1,6 +1,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -52,3 +53,12 @@ def certainty_label(value):
     from ..blocks import EVIDENCE_CERTAINTY
 
     return dict(EVIDENCE_CERTAINTY).get(value, value)
+
+
+@register.simple_tag(takes_context=True)
+def formatted_reference(context, reference):
+    """The reference as HTML in the site's citation style (its fields escaped)."""
+    from ..models import HealthArticleSettings
+
+    style = HealthArticleSettings.for_request(context["request"]).citation_style
+    return mark_safe(reference.formatted_html(style))  # noqa: S308

@@ -169,6 +169,7 @@ class Command(BaseCommand):
                 doi=entry["doi"],
                 pmid=entry["pmid"],
                 pmcid=entry["pmcid"],
+                isbn=entry.get("isbn", ""),
                 url=entry["url"],
                 raw_text=entry["raw_text"],
             )
