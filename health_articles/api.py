@@ -1,7 +1,7 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import NoReverseMatch, path, reverse
 from rest_framework import serializers
 from rest_framework.filters import BaseFilterBackend
@@ -141,6 +141,27 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
             raise BadRequestError(
                 "citation_style must be one of: " + ", ".join(citations.STYLES)
             )
+
+    def references_view(self, request, pk, kind):
+        """The article's references as CSL-JSON, BibTeX or RIS."""
+        from .reference_import import EXPORTS, export
+
+        article = self.get_object()
+        if kind not in EXPORTS or not isinstance(article, HealthArticlePage):
+            raise Http404("No reference list here.")
+        content, content_type = export(article.references.all(), kind)
+        return HttpResponse(content, content_type=content_type)
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "<int:pk>/references.<str:kind>",
+                cls.as_view({"get": "references_view"}),
+                name="references",
+            ),
+        ]
 
     def get_base_queryset(self):
         # Public means no restriction at all, whatever the reader's session

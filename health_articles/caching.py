@@ -86,7 +86,8 @@ class CachedAPIMixin:
                 response = super().dispatch(request, *args, **kwargs)
                 if response.status_code != 200:
                     return response
-                response.render()
+                if hasattr(response, "render"):
+                    response.render()
                 timeout = getattr(
                     settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT
                 )

@@ -41,6 +41,7 @@ REFERENCE_FIELDS = [
     "isbn",
     "url",
     "raw_text",
+    "review_note",
 ]
 
 

@@ -572,6 +572,14 @@ class Reference(Orderable):
         blank=True,
         help_text=_("The citation as it was pasted or imported, kept verbatim."),
     )
+    review_note = models.TextField(
+        _("to check"),
+        blank=True,
+        help_text=_(
+            "What the importer was unsure of; check those fields against the "
+            "citation as written, then clear this note."
+        ),
+    )
 
     panels = [
         FieldPanel("key"),
@@ -591,6 +599,7 @@ class Reference(Orderable):
         FieldPanel("isbn"),
         FieldPanel("url"),
         FieldPanel("raw_text"),
+        FieldPanel("review_note"),
     ]
 
     class Meta(Orderable.Meta):

@@ -1,11 +1,24 @@
 import datetime
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from .models import DUE_SOON_DAYS, HealthArticlePage
+from .reference_import import (
+    EXPORTS,
+    detect_format,
+    export,
+    parse,
+    reference_from_parsed,
+)
 
 
 class ReviewDueReportView(ReportView):
@@ -48,3 +61,88 @@ class ReviewDueReportView(ReportView):
         for page in object_list:
             page.review_state_label = labels.get(page.review_status(), "")
         return object_list
+
+
+class ImportReferencesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Paste a reference list"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "One reference a line or paragraph, in any common style (Vancouver, "
+            "APA, AMA, Harvard, MLA, Chicago), numbered or not."
+        ),
+    )
+    file = forms.FileField(
+        label=_("Or upload an export"),
+        required=False,
+        help_text=_("BibTeX (.bib), RIS (.ris) or PubMed MEDLINE (.nbib)."),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("text", "").strip() and not cleaned_data.get("file"):
+            raise forms.ValidationError(_("Paste references or choose a file."))
+        return cleaned_data
+
+
+def _editable_article(request, page_id):
+    page = get_object_or_404(HealthArticlePage, pk=page_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return page
+
+
+def import_references(request, page_id):
+    """Append pasted or uploaded references to the article as a new draft."""
+    page = _editable_article(request, page_id)
+    form = ImportReferencesForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        if upload:
+            text = upload.read().decode("utf-8-sig", errors="replace")
+            fmt = detect_format(text, upload.name)
+        else:
+            text, fmt = form.cleaned_data["text"], "text"
+        try:
+            parsed = parse(text, fmt)
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            draft = page.get_latest_revision_as_object()
+            existing = list(draft.references.all())
+            taken = {reference.key for reference in existing}
+            added = [reference_from_parsed(entry, taken) for entry in parsed]
+            for position, reference in enumerate([*existing, *added]):
+                reference.sort_order = position
+            draft.references = [*existing, *added]
+            draft.save_revision(user=request.user, log_action=True)
+            to_check = sum(1 for reference in added if reference.review_note)
+            messages.success(
+                request,
+                _(
+                    "Added %(count)d references to the draft; %(to_check)d have "
+                    "notes on what to check."
+                )
+                % {"count": len(added), "to_check": to_check},
+            )
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    return TemplateResponse(
+        request,
+        "health_articles/admin/import_references.html",
+        {"page": page, "form": form},
+    )
+
+
+def export_references(request, page_id, kind):
+    """The latest draft's references as CSL-JSON, BibTeX or RIS, to download."""
+    page = _editable_article(request, page_id)
+    if kind not in EXPORTS:
+        raise Http404
+    references = page.get_latest_revision_as_object().references.all()
+    content, content_type = export(references, kind)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{page.slug}-references.{EXPORTS[kind][1]}"'
+    )
+    return response

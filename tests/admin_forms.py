@@ -66,6 +66,7 @@ def reference_data(key, **fields):
         "isbn": "",
         "url": "",
         "raw_text": f"Raw citation of {key}.",
+        "review_note": "",
     }
     data.update(fields)
     return data

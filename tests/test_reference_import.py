@@ -1,0 +1,247 @@
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from health_articles.models import HealthArticlePage
+
+from .conftest import publish
+
+DATA = Path(__file__).parent / "data"
+SEED_CITATIONS = json.loads(
+    (Path(__file__).parent.parent / "bench" / "citations" / "seed.json").read_text()
+)["items"]
+PASTED = "\n\n".join(entry["raw"] for entry in SEED_CITATIONS[:4])
+NBIB = """PMID- 23313532
+TI  - Manual therapy, exercise therapy, or both, in addition to usual care, for
+      osteoarthritis of the hip or knee: a randomized controlled trial. 1: clinical
+      effectiveness.
+FAU - Abbott, J Haxby
+AU  - Abbott JH
+DP  - 2013 Apr
+VI  - 21
+IP  - 4
+PG  - 525-34
+LID - 10.1016/j.joca.2012.12.014 [doi]
+TA  - Osteoarthritis Cartilage
+JT  - Osteoarthritis and cartilage
+"""
+
+
+def csl_schema():
+    return json.loads((DATA / "csl-data.schema.json").read_text())
+
+
+# The command
+
+
+def run_parse(path, *args):
+    out = io.StringIO()
+    call_command("parse_references", str(path), *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_command_prints_one_csl_entry_per_reference_in_order(tmp_path):
+    path = tmp_path / "refs.txt"
+    path.write_text(PASTED)
+    items = run_parse(path)
+    assert [item["id"] for item in items] == [
+        "abbott2013",
+        "ahuja2020",
+        "fishman2002",
+        "fransen2014",
+    ]
+    assert items[0]["DOI"] == "10.1016/j.joca.2012.12.014"
+    assert items[1]["PMCID"] == "PMC8022067"
+    assert items[0]["custom"]["raw_text"] == SEED_CITATIONS[0]["raw"]
+    jsonschema.validate(items, csl_schema())
+
+
+def test_command_reads_pubmed_exports(tmp_path):
+    path = tmp_path / "pubmed.nbib"
+    path.write_text(NBIB)
+    [item] = run_parse(path)
+    assert item["PMID"] == "23313532"
+    assert item["DOI"] == "10.1016/j.joca.2012.12.014"
+    assert item["page"] == "525-534"
+
+
+def test_command_refuses_a_file_of_the_wrong_format(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("not bibtex at all")
+    with pytest.raises(CommandError, match="not a BibTeX file"):
+        run_parse(path)
+
+
+# The admin
+
+
+def latest_draft(page):
+    return HealthArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+
+
+def import_url(page):
+    return reverse("health_articles_import_references", args=(page.pk,))
+
+
+def test_editor_pastes_a_reference_list(editor_client, article):
+    response = editor_client.get(import_url(article))
+    assert response.status_code == 200
+    response = editor_client.post(import_url(article), {"text": PASTED})
+    assert response.status_code == 302
+    draft = HealthArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
+    references = list(draft.references.all())
+    assert len(references) == 2 + 4  # the two it had, then the four pasted
+    pasted = references[2:]
+    assert [r.raw_text for r in pasted] == [e["raw"] for e in SEED_CITATIONS[:4]]
+    assert pasted[0].key == "abbott2013-2"  # the article had abbott2013 already
+    assert pasted[1].pmid == "33840922"
+    assert pasted[1].issued == "2020-10/2020-12"
+    # Nothing published until the editor publishes the draft.
+    assert HealthArticlePage.objects.get(pk=article.pk).references.count() == 2
+
+
+def test_nothing_pasted_is_dropped(editor_client, article):
+    text = "Abbott JH. A trial. Osteoarthritis Cartilage. 2013;21:525-34.\n\n" + (
+        "gibberish with no year, no title ~~~ www.not a url"
+    )
+    editor_client.post(import_url(article), {"text": text})
+    draft = latest_draft(article)
+    imported = list(draft.references.all())[2:]
+    assert len(imported) == 2
+    assert imported[1].raw_text == "gibberish with no year, no title ~~~ www.not a url"
+    assert imported[1].review_note
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "refs.bib",
+            "@article{pun2015, author={Pun, S. and Kumar, D. and Lane, N. E.}, "
+            "title={Femoroacetabular impingement}, journal={Arthritis Rheumatol}, "
+            "year={2015}, volume={67}, number={1}, pages={17--27}, "
+            "doi={10.1002/art.38887}}",
+        ),
+        (
+            "refs.ris",
+            "TY  - JOUR\nAU  - Pun, S\nTI  - Femoroacetabular impingement\n"
+            "T2  - Arthritis Rheumatol\nPY  - 2015\nVL  - 67\nIS  - 1\nSP  - 17\n"
+            "EP  - 27\nDO  - 10.1002/art.38887\nER  - \n",
+        ),
+        ("pubmed.nbib", NBIB),
+    ],
+)
+def test_editor_uploads_bibtex_ris_and_pubmed_files(
+    editor_client, article, name, content
+):
+    upload = SimpleUploadedFile(name, content.encode())
+    response = editor_client.post(import_url(article), {"file": upload})
+    assert response.status_code == 302
+    [imported] = list(latest_draft(article).references.all())[2:]
+    assert imported.doi in ("10.1002/art.38887", "10.1016/j.joca.2012.12.014")
+    assert imported.raw_text.strip()
+
+
+def test_a_wrong_file_is_refused_with_a_message(editor_client, article):
+    upload = SimpleUploadedFile("refs.bib", b"this is not bibtex")
+    response = editor_client.post(import_url(article), {"file": upload})
+    assert response.status_code == 200
+    assert "not a BibTeX file" in response.content.decode()
+
+
+def test_import_and_export_are_offered_in_the_editor(editor_client, article):
+    response = editor_client.get(reverse("wagtailadmin_pages:edit", args=(article.pk,)))
+    content = response.content.decode()
+    assert import_url(article) in content
+    assert reverse("health_articles_export_references", args=(article.pk, "bib")) in (
+        content
+    )
+
+
+# Exports
+
+
+@pytest.mark.parametrize(
+    ("kind", "marker"),
+    [
+        ("json", '"DOI": "10.1016/j.joca.2012.12.014"'),
+        ("bib", "@article{"),
+        ("ris", "TY  - JOUR"),
+    ],
+)
+def test_references_export_from_the_api_and_the_admin(
+    client, editor_client, article, kind, marker
+):
+    api = client.get(f"/api/v2/pages/{article.pk}/references.{kind}")
+    assert api.status_code == 200
+    assert marker in api.content.decode()
+    admin = editor_client.get(
+        reverse("health_articles_export_references", args=(article.pk, kind))
+    )
+    assert admin.status_code == 200
+    assert "attachment" in admin["Content-Disposition"]
+    assert marker in admin.content.decode()
+
+
+def test_exported_csl_json_is_valid_and_round_trips(client, article):
+    items = json.loads(
+        client.get(f"/api/v2/pages/{article.pk}/references.json").content
+    )
+    jsonschema.validate(items, csl_schema())
+    assert [item["id"] for item in items] == ["abbott2013", "ahuja2020"]
+
+
+def test_every_reference_the_api_serves_is_valid_csl_json(client, demo_content):
+    article = HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
+    data = client.get(f"/api/v2/pages/{article.pk}/").json()
+    jsonschema.validate([entry["csl"] for entry in data["references"]], csl_schema())
+
+
+@pytest.mark.parametrize(
+    ("style", "start"),
+    [
+        ("vancouver", "Abbott JH, Robertson MC."),
+        ("apa", "Abbott, J. H., & Robertson, M. C. (2013)."),
+        ("ama", "Abbott JH, Robertson MC."),
+    ],
+)
+def test_citation_style_is_chosen_per_request(client, article, style, start):
+    data = client.get(f"/api/v2/pages/{article.pk}/?citation_style={style}").json()
+    assert data["references"][0]["formatted"].startswith(start)
+
+
+def test_an_unknown_citation_style_answers_400(client, article):
+    response = client.get(f"/api/v2/pages/{article.pk}/?citation_style=mla")
+    assert response.status_code == 400
+    assert "citation_style" in response.json()["message"]
+
+
+def test_the_site_setting_picks_the_page_style(client, article):
+    from wagtail.models import Site
+
+    from health_articles.models import HealthArticleSettings
+
+    settings = HealthArticleSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.citation_style = "apa"
+    settings.save()
+    publish(article)
+    content = client.get(article.url).content.decode()
+    assert "Abbott, J. H., &amp; Robertson, M. C. (2013)." in content
+
+
+def test_isbn_is_checked_and_normalised(article):
+    from django.core.exceptions import ValidationError
+
+    reference = article.references.first()
+    reference.isbn = "9780374275631"
+    reference.full_clean()
+    assert reference.isbn == "978-0-374-27563-1"
+    reference.isbn = "9780374275632"
+    with pytest.raises(ValidationError, match="not an ISBN"):
+        reference.full_clean()
