@@ -23,6 +23,7 @@ from .tags import (
     filter_by_tags,
     parse_tag_values,
     public_articles,
+    tag_with_count,
     tags_with_counts,
 )
 
@@ -252,7 +253,7 @@ class TagsAPIViewSet(QueryErrorsMixin, BaseAPIViewSet):
 
     def detail_view(self, request, slug):
         self.check_query_parameters(Tag.objects.none())
-        tag = self.get_queryset().filter(slug=slug).first()
+        tag = tag_with_count(public_articles(Site.find_for_request(request)), slug)
         if tag is None:
             raise Http404("No tag has that slug.")
         return Response(self.get_serializer(tag).data)

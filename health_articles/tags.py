@@ -29,6 +29,13 @@ def tags_with_counts(articles):
     ).annotate(count=Count("health_articles_healtharticletag_items", distinct=True))
 
 
+def tag_with_count(articles, slug):
+    """The tag of ``slug`` with its count among ``articles``, or None."""
+    if "\x00" in slug:  # no tag has one, and PostgreSQL refuses to compare it
+        return None
+    return tags_with_counts(articles).filter(slug=slug).first()
+
+
 def parse_tag_values(raw_values, parameter):
     """Split repeated and comma-separated tag values, refusing malformed ones."""
     values = []

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from .tags import filter_by_tags, public_articles, tags_with_counts
+from .tags import filter_by_tags, public_articles, tag_with_count, tags_with_counts
 
 ARTICLES_PER_PAGE = 20
 FEED_LENGTH = 30
@@ -17,7 +17,7 @@ def _site_articles(request):
 
 
 def _tag_or_404(request, slug):
-    tag = tags_with_counts(_site_articles(request)).filter(slug=slug).first()
+    tag = tag_with_count(_site_articles(request), slug)
     if tag is None:
         raise Http404(_("No published article has this tag."))
     return tag
