@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format install clean
+.PHONY: run serve test bench lint format install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ clean:
 serve: $(STAMP)
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/gunicorn blogsite.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+
+# API benchmark against stock Wagtail v2 and a ceiling view; ARGS="--articles 10000".
+bench: $(STAMP)
+	$(BIN)/python bench/api_bench.py $(ARGS)
+	$(BIN)/python bench/reference_accuracy.py

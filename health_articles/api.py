@@ -1,6 +1,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.urls import NoReverseMatch, path, reverse
 from rest_framework import serializers
@@ -17,7 +18,7 @@ from wagtail.models import Site
 
 from . import citations
 from .caching import CachedAPIMixin
-from .models import HealthArticlePage
+from .models import ArticleAuthor, ArticleReviewer, HealthArticlePage
 from .tags import (
     TagFilterError,
     filter_by_tags,
@@ -169,17 +170,50 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
         # holds: responses are cached and shared between readers.
         return super().get_base_queryset().public()
 
+    # What each article field needs loaded with the listing.
+    field_prefetches = {
+        "tags": ["tags"],
+        "references": ["references"],
+        "hero_image_rendition": ["hero_image__renditions"],
+        "authors": [
+            Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("person"),
+            )
+        ],
+        "reviewers": [
+            Prefetch(
+                "article_reviewers",
+                queryset=ArticleReviewer.objects.select_related("person"),
+            )
+        ],
+    }
+
+    def get_object(self):
+        article = super().get_object()
+        if isinstance(article, HealthArticlePage) and not hasattr(
+            article, "_prefetched_objects_cache"
+        ):
+            lookups = [
+                lookup for group in self.field_prefetches.values() for lookup in group
+            ]
+            prefetch_related_objects([article], *lookups)
+        return article
+
     def get_queryset(self):
         queryset = super().get_queryset()
-        if issubclass(queryset.model, HealthArticlePage):
-            queryset = queryset.select_related("locale", "hero_image").prefetch_related(
-                "tags",
-                "references",
-                "hero_image__renditions",
-                "article_authors__person",
-                "article_reviewers__person",
-            )
-        return queryset
+        if not issubclass(queryset.model, HealthArticlePage):
+            return queryset
+        fields = self.request.GET.get("fields", "")
+        if self.action != "listing_view" or "*" in fields:
+            wanted = self.field_prefetches
+        else:
+            named = set(re.findall(r"[a-z_]+", fields))
+            wanted = {k: v for k, v in self.field_prefetches.items() if k in named}
+        lookups = [lookup for lookups in wanted.values() for lookup in lookups]
+        return queryset.select_related("locale", "hero_image").prefetch_related(
+            *lookups
+        )
 
 
 class CheckedImagesAPIViewSet(QueryErrorsMixin, ImagesAPIViewSet):

@@ -46,7 +46,11 @@ def _etag(request, version):
         request.get_full_path(),
         request.headers.get("Accept", ""),
     )
-    return '"' + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32] + '"'
+    return (
+        '"'
+        + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+        + '"'
+    )
 
 
 def _not_modified(request, etag, last_modified):

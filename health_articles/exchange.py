@@ -134,8 +134,12 @@ def _build_references(entries, location):
         here = f"{location}[{number}]"
         if not isinstance(entry, dict):
             raise DocumentError(here, "expected an object")
+        # A reference needs a key and a title; other fields may be left out.
         values = {
-            field: _require(entry, field, str, here) for field in REFERENCE_FIELDS
+            field: _require(entry, field, str, here)
+            if field in ("key", "title") or field in entry
+            else ""
+            for field in REFERENCE_FIELDS
         }
         reference = Reference(sort_order=number, **values)
         try:

@@ -671,10 +671,9 @@ class Reference(Orderable):
         return links
 
 
-class ArticleAuthor(Orderable):
-    page = ParentalKey(
-        HealthArticlePage, related_name="article_authors", on_delete=models.CASCADE
-    )
+class ArticlePerson(Orderable):
+    """A person in one of an article's ordered lists of people."""
+
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
     )
@@ -682,20 +681,24 @@ class ArticleAuthor(Orderable):
     panels = [FieldPanel("person")]
 
     class Meta(Orderable.Meta):
+        abstract = True
+
+
+class ArticleAuthor(ArticlePerson):
+    page = ParentalKey(
+        HealthArticlePage, related_name="article_authors", on_delete=models.CASCADE
+    )
+
+    class Meta(ArticlePerson.Meta):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
 
 
-class ArticleReviewer(Orderable):
+class ArticleReviewer(ArticlePerson):
     page = ParentalKey(
         HealthArticlePage, related_name="article_reviewers", on_delete=models.CASCADE
     )
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
-    )
 
-    panels = [FieldPanel("person")]
-
-    class Meta(Orderable.Meta):
+    class Meta(ArticlePerson.Meta):
         verbose_name = _("medical reviewer")
         verbose_name_plural = _("medical reviewers")

@@ -1,0 +1,258 @@
+"""API benchmark: this app's endpoints against stock Wagtail v2 and a ceiling.
+
+    python bench/api_bench.py [--articles 1000] [--repeat 30]
+
+Builds (once, then reuses) a database of realistic articles: three condition
+sections, five treatments, 16 references, three tags and a hero image each.
+Then, for each request, measures in one process through Django's test client
+the p50 and p95 latency and the SQL queries of:
+
+- ours, built: the response built anew (a fresh ``_`` parameter each time);
+- ours, cached: the same request again, answered from the stored response;
+- stock: Wagtail's own PagesAPIViewSet over the same pages;
+- ceiling: a Django view answering the same bytes from memory.
+
+SQLite in bench/bench.sqlite3 unless DATABASE_URL names another database.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from wagtail.images.models import Image  # noqa: E402
+from wagtail.images.tests.utils import get_test_image_file  # noqa: E402
+from wagtail.models import Page, Site  # noqa: E402
+
+from bench import urls as bench_urls  # noqa: E402
+from health_articles.models import (  # noqa: E402
+    HealthArticleIndexPage,
+    HealthArticlePage,
+    HealthArticleTag,
+    Reference,
+)
+
+TAGS = [f"topic {n}" for n in range(40)]
+TYPE = "type=health_articles.HealthArticlePage"
+
+
+def treatment(n, keys):
+    return {
+        "name": f"Treatment {n}",
+        "description": f"<p>What treatment {n} involves, in a few sentences.</p>",
+        "evidence": "<p>Randomised trials found less pain and better function.</p>",
+        "certainty": "moderate",
+        "study_types": ["Randomized Controlled Trial"],
+        "references": keys,
+    }
+
+
+def body(number):
+    keys = [f"ref{number}-{n}" for n in range(16)]
+    sections = []
+    for c, count in enumerate((2, 2, 1)):
+        sections.append(
+            {
+                "type": "condition_section",
+                "value": {
+                    "name": f"Condition {(number + c) % 50}",
+                    "alternate_names": [f"C{(number + c) % 50}"],
+                    "description": "<p>A condition of the hip, described.</p>" * 3,
+                    "epidemiology": "2-9% of people under 75.",
+                    "symptoms": "<p>Pain, stiffness and less movement.</p>",
+                    "references": keys[c * 5 : c * 5 + 2],
+                    "treatments": [
+                        treatment(t, keys[c * 5 + t : c * 5 + t + 3])
+                        for t in range(count)
+                    ],
+                },
+            }
+        )
+    return [{"type": "rich_text", "value": "<p>An opening paragraph.</p>"}, *sections]
+
+
+def build(articles):
+    existing = HealthArticlePage.objects.count()
+    if existing >= articles:
+        print(f"Reusing {existing} articles.")
+        return
+    root = Page.get_first_root_node()
+    index = HealthArticleIndexPage.objects.first()
+    if index is None:
+        index = root.add_child(
+            instance=HealthArticleIndexPage(title="Bench", slug="bench")
+        )
+        site = Site.objects.get(is_default_site=True)
+        site.root_page = index
+        site.hostname = "testserver"
+        site.save()
+    image = Image.objects.first() or Image.objects.create(
+        title="Hero", file=get_test_image_file()
+    )
+    start = time.perf_counter()
+    for number in range(existing, articles):
+        with transaction.atomic():
+            page = HealthArticlePage(
+                title=f"Article {number} on hip pain",
+                slug=f"article-{number}",
+                summary="How massage and exercise help with hip pain.",
+                body=body(number),
+                hero_image=image,
+                live=True,
+            )
+            page.tags.add(*(TAGS[(number * 7 + k * 13) % len(TAGS)] for k in range(3)))
+            index.add_child(instance=page)  # saves the page with its tags
+            Reference.objects.bulk_create(
+                Reference(
+                    page=page,
+                    sort_order=n,
+                    key=f"ref{number}-{n}",
+                    authors="Abbott, J H\nRobertson, M C",
+                    title=f"Trial {n} of manual therapy for hip osteoarthritis",
+                    container_title="Osteoarthritis Cartilage",
+                    issued="2013-04",
+                    volume="21",
+                    issue="4",
+                    page_range="525-534",
+                    doi=f"10.1016/j.joca.{number}.{n}",
+                    pmid=str(20000000 + number * 16 + n),
+                )
+                for n in range(16)
+            )
+        if (number + 1) % 100 == 0:
+            rate = (number + 1 - existing) / (time.perf_counter() - start)
+            print(
+                f"  built {number + 1}/{articles} articles ({rate:.0f}/s)", flush=True
+            )
+    call_command("update_index", verbosity=0)
+
+
+def measure(client, url, repeat, fresh=False):
+    """(p50 ms, p95 ms, queries, body) of ``url`` over ``repeat`` requests."""
+    times, queries, body = [], 0, b""
+    for attempt in range(repeat + 2):
+        target = f"{url}&_={time.perf_counter_ns()}" if fresh else url
+        connection.queries_log.clear()  # a full log miscounts captured queries
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(target)
+            elapsed = time.perf_counter() - start
+        if response.status_code != 200:
+            raise SystemExit(f"{target} answered {response.status_code}")
+        if attempt >= 2:  # the first two warm caches of every kind
+            times.append(elapsed * 1000)
+            queries = len(captured)
+            body = response.content
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    return statistics.median(times), p95, queries, body
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    build(args.articles)
+    cache.clear()
+    client = Client()
+    common = (
+        HealthArticleTag.objects.values_list("tag__name", flat=True)
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    tag_name, second_name = common[0], common[1]
+    tag, second = tag_name.replace(" ", "-"), second_name.replace(" ", "-")
+    scenarios = [
+        ("list 20, all fields", f"/api/v2/pages/?{TYPE}&fields=*&limit=20", True),
+        ("list 100, all fields", f"/api/v2/pages/?{TYPE}&fields=*&limit=100", True),
+        (
+            "tag-filtered list",
+            f"/api/v2/pages/?{TYPE}&fields=*&tags={quote(tag_name)}&limit=20",
+            True,
+        ),
+        (
+            "tag filter (slug, OR)",
+            f"/api/v2/pages/?{TYPE}&fields=*&tag_any={tag},{second}&limit=20",
+            False,
+        ),
+        ("detail", "/api/v2/pages/{detail}/?", True),
+        ("tags list", "/api/v2/tags/?limit=50", False),
+        ("search", f"/api/v2/pages/?{TYPE}&search=hip&limit=20", True),
+    ]
+    detail = HealthArticlePage.objects.order_by("pk").values_list("pk", flat=True)[
+        args.articles // 2
+    ]
+    rows = []
+    for name, url, has_stock in scenarios:
+        url = url.replace("{detail}", str(detail))
+        built = measure(client, url, args.repeat, fresh=True)
+        cached = measure(client, url, args.repeat)
+        bench_urls.CEILING[name] = cached[3]
+        ceiling = measure(client, f"/ceiling/{name}/?", args.repeat)
+        stock = (
+            measure(client, url.replace("/api/v2/", "/stock/v2/"), args.repeat)
+            if has_stock and "tag_any" not in url
+            else None
+        )
+        rows.append((name, built, cached, stock, ceiling))
+        print(f"  measured {name}", flush=True)
+    # Memory of building one list of 100, measured apart: tracing slows Python.
+    tracemalloc.start()
+    client.get(scenarios[1][1] + f"&_={time.perf_counter_ns()}")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    print()
+    print(
+        f"{connection.vendor}, {HealthArticlePage.objects.count()} articles, "
+        f"{args.repeat} requests each; times in ms (p50 / p95), queries"
+    )
+    header = (
+        f"{'request':<24}{'ours, built':>20}{'ours, cached':>18}"
+        f"{'stock Wagtail':>20}{'ceiling':>14}{'built/stock':>13}"
+        f"{'cached/ceil':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, built, cached, stock, ceiling in rows:
+        stock_cell = f"{stock[0]:.1f}/{stock[1]:.1f} q{stock[2]}" if stock else "n/a"
+        ratio = f"{built[0] / stock[0]:.2f}x" if stock else "n/a"
+        print(
+            f"{name:<24}"
+            f"{built[0]:>9.1f}/{built[1]:.1f} q{built[2]:<3}"
+            f"{cached[0]:>9.2f}/{cached[1]:.2f} q{cached[2]}"
+            f"{stock_cell:>20}"
+            f"{ceiling[0]:>8.2f}/{ceiling[1]:.2f}"
+            f"{ratio:>13}"
+            f"{cached[0] / ceiling[0]:>12.2f}x"
+        )
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"\nPeak Python memory building a list of 100: {peak / 1e6:.1f} MB; "
+        f"process peak RSS: {maxrss:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
