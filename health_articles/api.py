@@ -19,6 +19,7 @@ from wagtail.models import Site
 from . import citations
 from .caching import CachedAPIMixin
 from .models import ArticleAuthor, ArticleReviewer, HealthArticlePage
+from .reference_import import EXPORTS, export
 from .tags import (
     TagFilterError,
     filter_by_tags,
@@ -136,6 +137,25 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
         "schema_org",
     ]
 
+    # What each article field needs loaded with the listing.
+    field_prefetches = {
+        "tags": ["tags"],
+        "references": ["references"],
+        "hero_image_rendition": ["hero_image__renditions"],
+        "authors": [
+            Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("person"),
+            )
+        ],
+        "reviewers": [
+            Prefetch(
+                "article_reviewers",
+                queryset=ArticleReviewer.objects.select_related("person"),
+            )
+        ],
+    }
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         style = request.GET.get("citation_style", citations.DEFAULT_STYLE)
@@ -146,8 +166,6 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
 
     def references_view(self, request, pk, kind):
         """The article's references as CSL-JSON, BibTeX or RIS."""
-        from .reference_import import EXPORTS, export
-
         article = self.get_object()
         if kind not in EXPORTS or not isinstance(article, HealthArticlePage):
             raise Http404("No reference list here.")
@@ -169,25 +187,6 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
         # Public means no restriction at all, whatever the reader's session
         # holds: responses are cached and shared between readers.
         return super().get_base_queryset().public()
-
-    # What each article field needs loaded with the listing.
-    field_prefetches = {
-        "tags": ["tags"],
-        "references": ["references"],
-        "hero_image_rendition": ["hero_image__renditions"],
-        "authors": [
-            Prefetch(
-                "article_authors",
-                queryset=ArticleAuthor.objects.select_related("person"),
-            )
-        ],
-        "reviewers": [
-            Prefetch(
-                "article_reviewers",
-                queryset=ArticleReviewer.objects.select_related("person"),
-            )
-        ],
-    }
 
     def get_object(self):
         article = super().get_object()
