@@ -35,6 +35,8 @@ MAX_INTEGER = 2**63 - 1
 # Deeper nesting of ?fields= exhausts the recursion of Wagtail's parser.
 MAX_FIELDS_LENGTH = 1000
 MAX_FIELDS_DEPTH = 10
+# Parameters that shape a listing rather than filter it.
+NOT_FILTERS = {"limit", "offset", "fields", "format", "_", "rich_text_format"}
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 SIGNED_NUMBER = re.compile(r"-?[0-9]+")
 
@@ -92,7 +94,9 @@ class QueryErrorsMixin(CachedAPIMixin):
             return super().filter_queryset(queryset)
         except (Http404, ValueError, ValidationError) as exc:
             message = "; ".join(getattr(exc, "messages", [str(exc)]))
-            raise BadRequestError(f"filter error: {message}") from exc
+            filters = set(self.request.GET) - NOT_FILTERS
+            names = ", ".join(sorted(filters)) or "filters"
+            raise BadRequestError(f"{names}: {message}") from exc
 
 
 class TagFilter(BaseFilterBackend):

@@ -270,3 +270,32 @@ def test_private_articles_are_not_served(
         assert ids == [article.pk]
         assert reader.get(f"/api/v2/pages/{private.pk}/").status_code == 404
     assert Page.objects.filter(pk=private.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        (
+            "?type=health_articles.HealthArticlePage&first_published_at=soon",
+            "first_published_at",
+        ),
+        ("?locale=xx", "locale"),
+        ("?search=%22hip", "search"),
+        ("?offset=x", "offset"),
+        ("?search_operator=maybe", "search_operator"),
+        ("?citation_style=mla", "citation_style"),
+        ("?tag=", "tag"),
+        ("?limit=x", "limit"),
+        ("?fields=nonsense", "fields"),
+    ],
+)
+def test_a_400_names_the_parameter_at_fault(client, article, query, name):
+    response = client.get("/api/v2/pages/" + query)
+    assert response.status_code == 400
+    assert name in response.json()["message"]
+
+
+def test_static_files_are_served_by_whitenoise(client):
+    response = client.get("/static/wagtailadmin/css/core.css")
+    assert response.status_code == 200
+    assert response.streaming or response.content
