@@ -189,8 +189,11 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
 
     def get_base_queryset(self):
         # Public means no restriction at all, whatever the reader's session
-        # holds: responses are cached and shared between readers.
-        return super().get_base_queryset().public()
+        # holds: responses are cached and shared between readers. Built once
+        # a request: each build reads every page view restriction.
+        if not hasattr(self, "_base_queryset"):
+            self._base_queryset = super().get_base_queryset().public()
+        return self._base_queryset
 
     def get_object(self):
         article = super().get_object()

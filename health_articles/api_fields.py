@@ -50,12 +50,19 @@ class RelatedArticlesField(Field):
         from wagtail.api.v2.utils import get_object_detail_url
         from wagtail.models import Site
 
+        from .models import HealthArticlePage
         from .related import related_articles
         from .tags import public_articles
 
         request = self.context["request"]
         router = self.context["router"]
-        candidates = public_articles(Site.find_for_request(request))
+        view = self.context.get("view")
+        if hasattr(view, "get_base_queryset"):
+            candidates = HealthArticlePage.objects.filter(
+                pk__in=view.get_base_queryset().values("pk")
+            )
+        else:
+            candidates = public_articles(Site.find_for_request(request))
         return [
             {
                 "id": page.pk,

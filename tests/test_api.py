@@ -255,6 +255,7 @@ def test_listing_queries_do_not_grow_with_the_number_of_articles(
     many, more = count_queries()
     assert (count, more) == (2, 8)
     assert many == few
+    assert many <= 12
 
 
 @pytest.mark.parametrize("restriction", ["password", "login", "groups"])
@@ -299,3 +300,16 @@ def test_static_files_are_served_by_whitenoise(client):
     response = client.get("/static/wagtailadmin/css/core.css")
     assert response.status_code == 200
     assert response.streaming or response.content
+
+
+def test_a_list_of_100_full_articles_costs_what_a_list_of_20_does(
+    client, demo_content, no_stored_responses
+):
+    def queries(limit):
+        url = f"{ARTICLES}&fields=*&limit={limit}"
+        client.get(url + "&_=warm")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(20) == queries(100) <= 12
