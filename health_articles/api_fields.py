@@ -48,21 +48,16 @@ class RelatedArticlesField(Field):
         # Imported here: the models module imports this one, before the app
         # registry is ready.
         from wagtail.api.v2.utils import get_object_detail_url
-        from wagtail.models import Site
 
         from .models import HealthArticlePage
         from .related import related_articles
-        from .tags import public_articles
 
         request = self.context["request"]
         router = self.context["router"]
-        view = self.context.get("view")
-        if hasattr(view, "get_base_queryset"):
-            candidates = HealthArticlePage.objects.filter(
-                pk__in=view.get_base_queryset().values("pk")
-            )
-        else:
-            candidates = public_articles(Site.find_for_request(request))
+        # The pages endpoint's public, site-scoped base, read once a request.
+        candidates = HealthArticlePage.objects.filter(
+            pk__in=self.context["view"].get_base_queryset().values("pk")
+        )
         return [
             {
                 "id": page.pk,
@@ -130,15 +125,10 @@ class DisclaimerField(Field):
     def to_representation(self, article) -> str:
         from wagtail.api.rich_text import APIRichText
 
-        from .models import HealthArticleSettings
-
-        request = self.context["request"]
-        text = article.disclaimer or (
-            HealthArticleSettings.for_request(request).medical_disclaimer
-        )
         rich_text_format = self.context.get(
             "_wagtail_rich_text_format", APIRichText.get_default_format()
         )
+        text = article.disclaimer_for(self.context["request"])
         return APIRichText.serialize(text, format=rich_text_format)
 
 

@@ -351,6 +351,12 @@ class HealthArticlePageMixin(models.Model):
     def reviewers(self):
         return [reviewer.person for reviewer in self.article_reviewers.all()]
 
+    def disclaimer_for(self, request):
+        """The article's own disclaimer, or else its site's (rich text source)."""
+        if self.disclaimer:
+            return self.disclaimer
+        return HealthArticleSettings.for_request(request).medical_disclaimer
+
     @property
     def people(self):
         """Authors and reviewers, each once."""

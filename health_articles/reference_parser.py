@@ -72,11 +72,6 @@ def parse_references(text: str) -> list[ParsedReference]:
     return parsed
 
 
-def to_csl_json(parsed: list[ParsedReference]) -> list[dict]:
-    """The CSL-JSON items of parsed references (copies, safe to modify)."""
-    return [dict(reference.csl) for reference in parsed]
-
-
 # --------------------------------------------------------------------------
 # Splitting a pasted list into references
 

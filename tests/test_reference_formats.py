@@ -15,7 +15,7 @@ from health_articles.reference_formats import (
     to_bibtex,
     to_ris,
 )
-from health_articles.reference_parser import parse_references, to_csl_json
+from health_articles.reference_parser import parse_references
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ITEMS = json.loads((ROOT / "bench/citations/seed.json").read_text("utf-8"))[
@@ -151,10 +151,13 @@ AID - NBK448172 [bookaccession]
 """
 
 
+def csl_items(parsed):
+    """Copies of the CSL-JSON items of parsed references."""
+    return [dict(reference.csl) for reference in parsed]
+
+
 def seed_items() -> list[dict]:
-    return to_csl_json(
-        parse_references("\n\n".join(item["raw"] for item in SEED_ITEMS))
-    )
+    return csl_items(parse_references("\n\n".join(item["raw"] for item in SEED_ITEMS)))
 
 
 # --- MEDLINE (.nbib)
@@ -330,7 +333,7 @@ def round_trip_fields(item: dict) -> dict:
 
 
 def test_csl_to_bibtex_to_csl_round_trip():
-    items = seed_items() + to_csl_json(
+    items = seed_items() + csl_items(
         parse_references("\n\n".join(item["raw"] for item in STYLE_ITEMS))
     )
     items.append(
@@ -450,7 +453,7 @@ def test_ris_export():
 
 
 def test_csl_to_ris_to_csl_round_trip():
-    items = seed_items() + to_csl_json(
+    items = seed_items() + csl_items(
         parse_references("\n\n".join(item["raw"] for item in STYLE_ITEMS))
     )
     back = from_ris(to_ris(items))

@@ -20,7 +20,6 @@ from health_articles.reference_parser import (
     parse_reference,
     parse_references,
     split_references,
-    to_csl_json,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -586,14 +585,6 @@ def test_ids_are_ascii_and_de_duplicated():
 def test_missing_parts_are_flagged():
     parsed = one("Pun S, Kumar D. Femoroacetabular impingement.")
     assert "issued: no year found" in parsed.needs_review
-
-
-def test_to_csl_json_returns_copies():
-    parsed = parse_references(SEED_LIST)
-    items = to_csl_json(parsed)
-    items[0]["title"] = "changed"
-    assert parsed[0].csl["title"] != "changed"
-    assert all("id" in item and "type" in item for item in items)
 
 
 def test_parser_never_raises_and_keeps_every_text():

@@ -41,11 +41,7 @@ def schema_org(context, article):
 @register.simple_tag(takes_context=True)
 def disclaimer(context, article):
     """The article's own disclaimer, or else the site's."""
-    from ..models import HealthArticleSettings
-
-    if article.disclaimer:
-        return article.disclaimer
-    return HealthArticleSettings.for_request(context["request"]).medical_disclaimer
+    return article.disclaimer_for(context["request"])
 
 
 @register.simple_tag
