@@ -3,6 +3,7 @@
 from rest_framework.fields import Field
 
 from . import citations
+from .rich_text import reference_anchor
 
 
 class TagListField(Field):
@@ -14,20 +15,31 @@ class TagListField(Field):
 
 
 class ReferenceListField(Field):
-    """The numbered reference list: key, CSL-JSON, formatted citation, links."""
+    """The numbered reference list: key, CSL-JSON, formatted citation, links.
 
-    def to_representation(self, manager) -> list[dict]:
+    Numbered in the order the body first cites each reference, then the
+    uncited ones; ``cited`` tells them apart.
+    """
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, article) -> list[dict]:
         request = self.context.get("request")
         style = citations.DEFAULT_STYLE
         if request is not None:
             style = request.GET.get("citation_style", style)
+        numbers = article.reference_numbers
+        uncited = {reference.key for reference in article.uncited_references}
         entries = []
-        for number, reference in enumerate(manager.all(), start=1):
+        for reference in article.numbered_references:
             formatted_html = reference.formatted_html(style)
             entries.append(
                 {
-                    "number": number,
+                    "number": numbers[reference.key],
                     "key": reference.key,
+                    "anchor": reference_anchor(reference.key),
+                    "cited": reference.key not in uncited,
                     "csl": reference.as_csl(),
                     "formatted": citations.html_to_text(formatted_html),
                     "formatted_html": formatted_html,
@@ -36,6 +48,17 @@ class ReferenceListField(Field):
                 }
             )
         return entries
+
+
+class ArticleBodyField(Field):
+    """The body blocks, with in-text citations numbered as the reference list."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, article):
+        context = {**self.context, "reference_numbers": article.reference_numbers}
+        return article.body.stream_block.get_api_representation(article.body, context)
 
 
 class RelatedArticlesField(Field):

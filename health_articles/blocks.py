@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.rich_text import RichText
 
+from .rich_text import cited_keys, number_citations
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+# Text of the article body may also cite its references.
+BODY_TEXT_FEATURES = [*RICH_TEXT_FEATURES, "citation"]
 
 # GRADE certainty of a body of evidence (the GRADE Working Group's four levels).
 EVIDENCE_CERTAINTY = [
@@ -35,6 +39,7 @@ class ReferenceKeysBlock(blocks.ListBlock):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("References cited"))
+        kwargs.setdefault("default", [])
         kwargs.setdefault(
             "help_text",
             _("Keys of entries in this article's reference list, e.g. abbott2013."),
@@ -45,6 +50,25 @@ class ReferenceKeysBlock(blocks.ListBlock):
             ),
             **kwargs,
         )
+
+
+class CitingRichTextBlock(blocks.RichTextBlock):
+    """Rich text of the article body: may cite the article's references.
+
+    In the API (HTML format), each citation shows its reference's number when
+    the serializer context carries the article's ``reference_numbers``.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", BODY_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    def get_api_representation(self, value, context=None):
+        representation = super().get_api_representation(value, context)
+        numbers = (context or {}).get("reference_numbers")
+        if numbers is None:
+            return representation
+        return number_citations(representation, numbers)
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -77,15 +101,13 @@ class TreatmentBlock(blocks.StructBlock):
         max_length=200,
         help_text=_("Name of the therapy, e.g. Massage therapy."),
     )
-    description = blocks.RichTextBlock(
+    description = CitingRichTextBlock(
         label=_("Description"),
-        features=RICH_TEXT_FEATURES,
         required=False,
         help_text=_("What the treatment involves."),
     )
-    evidence = blocks.RichTextBlock(
+    evidence = CitingRichTextBlock(
         label=_("Evidence summary"),
-        features=RICH_TEXT_FEATURES,
         required=False,
         help_text=_("What the cited studies found, and how strong the evidence is."),
     )
@@ -145,11 +167,11 @@ class ConditionSectionBlock(blocks.StructBlock):
     alternate_names = blocks.ListBlock(
         blocks.CharBlock(label=_("Name"), max_length=200),
         label=_("Other names"),
+        default=[],
         help_text=_("Abbreviations and other names, e.g. HOA, hip impingement."),
     )
-    description = blocks.RichTextBlock(
+    description = CitingRichTextBlock(
         label=_("Description"),
-        features=RICH_TEXT_FEATURES,
         help_text=_("What the condition is."),
     )
     epidemiology = blocks.TextBlock(
@@ -157,9 +179,8 @@ class ConditionSectionBlock(blocks.StructBlock):
         required=False,
         help_text=_("Who it affects and how often, e.g. 2-9% of people under 75."),
     )
-    symptoms = blocks.RichTextBlock(
+    symptoms = CitingRichTextBlock(
         label=_("Symptoms"),
-        features=RICH_TEXT_FEATURES,
         required=False,
         help_text=_("How it shows itself, and the anatomy involved."),
     )
@@ -167,7 +188,7 @@ class ConditionSectionBlock(blocks.StructBlock):
         help_text=_("Keys of the references behind the description and prevalence.")
     )
     treatments = blocks.ListBlock(
-        TreatmentBlock(), label=_("Treatments"), collapsed=True
+        TreatmentBlock(), label=_("Treatments"), default=[], collapsed=True
     )
 
     class Meta:
@@ -187,9 +208,8 @@ class ConditionSectionBlock(blocks.StructBlock):
 
 class ArticleBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
-    rich_text = blocks.RichTextBlock(
+    rich_text = CitingRichTextBlock(
         label=_("Text"),
-        features=RICH_TEXT_FEATURES,
         icon="pilcrow",
         template="health_articles/blocks/rich_text.html",
         description=_("Paragraphs of text."),
@@ -199,23 +219,39 @@ class ArticleBodyBlock(blocks.StreamBlock):
     treatment = TreatmentBlock()
 
 
-def cited_reference_keys(body):
-    """Yield (path, key) for every reference key cited in an article body.
+def _treatment_citations(treatment, path):
+    for field in ("description", "evidence"):
+        for key in cited_keys(treatment[field].source):
+            yield (*path, field), key
+    for key_index, key in enumerate(treatment["references"]):
+        yield (*path, "references", key_index), key
 
-    ``path`` locates the key in the stream: (block index, "references", key
-    index) or (block index, "treatments", treatment index, "references", key
-    index).
+
+def cited_reference_keys(body):
+    """Yield (path, key) for every citation in an article body, in reading order.
+
+    ``path`` locates the citation in the stream: (block index,) for a rich
+    text block; (block index, field) for a rich text field; (block index,
+    "references", key index) for a cited key; inside a condition section's
+    treatments, (block index, "treatments", treatment index, ...).
     """
     for index, child in enumerate(body):
-        if child.block_type == "treatment":
-            for key_index, key in enumerate(child.value["references"]):
-                yield (index, "references", key_index), key
+        if child.block_type == "rich_text":
+            for key in cited_keys(child.value.source):
+                yield (index,), key
+        elif child.block_type == "treatment":
+            yield from _treatment_citations(child.value, (index,))
         elif child.block_type == "condition_section":
-            for key_index, key in enumerate(child.value["references"]):
+            section = child.value
+            for field in ("description", "symptoms"):
+                for key in cited_keys(section[field].source):
+                    yield (index, field), key
+            for key_index, key in enumerate(section["references"]):
                 yield (index, "references", key_index), key
-            for t_index, treatment in enumerate(child.value["treatments"]):
-                for key_index, key in enumerate(treatment["references"]):
-                    yield (index, "treatments", t_index, "references", key_index), key
+            for t_index, treatment in enumerate(section["treatments"]):
+                yield from _treatment_citations(
+                    treatment, (index, "treatments", t_index)
+                )
 
 
 def condition_names(body):

@@ -72,14 +72,18 @@ class HealthArticlePageForm(WagtailAdminPageForm):
 
     def _check_citations(self, body, keys):
         """Refuse a citation of a key the reference list does not have."""
-        errors = {}
+        missing = {}
         for path, key in cited_reference_keys(body):
             if key not in keys:
-                message = forms.ValidationError(
-                    _("No reference has the key “%(key)s”.") % {"key": key}
+                missing.setdefault(path, []).append(key)
+        if missing:
+            errors = {
+                path: forms.ValidationError(
+                    _("No reference has the key %(keys)s.")
+                    % {"keys": ", ".join(f"“{key}”" for key in dict.fromkeys(found))}
                 )
-                errors[path] = message
-        if errors:
+                for path, found in missing.items()
+            }
             self.add_error("body", _nest_block_errors(errors))
 
 

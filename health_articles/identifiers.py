@@ -14,6 +14,9 @@ DOI_PREFIXES = re.compile(
 )
 # DOI syntax (DOI Handbook 2.2): "10." registrant code "/" suffix.
 DOI_SYNTAX = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+# Crossref's pattern, which matches nearly all DOIs in use; one it does not
+# match may still be valid (older DOIs carry <, >, # or [), so it only warns.
+DOI_CROSSREF_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+$", re.IGNORECASE)
 PMID_SYNTAX = re.compile(r"^[1-9]\d{0,8}$")
 PMCID_SYNTAX = re.compile(r"^PMC\d{1,9}$")
 TRAILING_PUNCTUATION = ".,;"
@@ -27,6 +30,16 @@ def normalise_doi(value: str) -> str:
             "code, a slash and a suffix, e.g. 10.1136/bmj.l185."
         )
     return doi
+
+
+def doi_warning(doi: str) -> str | None:
+    """Why a well-formed DOI looks doubtful (Crossref's pattern), else None."""
+    if not doi or DOI_CROSSREF_PATTERN.match(doi):
+        return None
+    return (
+        f"“{doi}” does not match the pattern of nearly all DOIs (10.NNNN/ and "
+        "letters, digits and -._;()/: only); check that it resolves at doi.org."
+    )
 
 
 def normalise_pmid(value: str) -> str:

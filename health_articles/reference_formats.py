@@ -24,6 +24,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from health_articles.citations import parse_issued
 from health_articles.identifiers import (
+    doi_warning,
     normalise_doi,
     normalise_isbn,
     normalise_pmcid,
@@ -81,6 +82,9 @@ def _set_identifier(csl: dict, key: str, value: str, review: list[str]) -> None:
     except ValueError:
         csl[key] = value
         review.append(f"{key}: “{value}” is not well-formed")
+        return
+    if key == "DOI" and (warning := doi_warning(csl[key])):
+        review.append(f"DOI: {warning}")
 
 
 def _set_type(csl: dict, csl_type: str, source_type: str, review: list[str]) -> None:

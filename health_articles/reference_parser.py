@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from health_articles.citations import parse_issued
 from health_articles.identifiers import (
+    doi_warning,
     normalise_doi,
     normalise_isbn,
     normalise_pmcid,
@@ -570,7 +571,7 @@ def split_role(text: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------
 # Identifiers and notes, cut out of the text before the style rules run
 
-DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
+DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"]+)")
 DOI_LABEL = re.compile(
     r"(?:\bdoi\s*:?\s*|\bhttps?://(?:dx\.)?doi\.org/|\b(?:dx\.)?doi\.org/)$",
     re.IGNORECASE,
@@ -643,6 +644,9 @@ def _take_doi(value: str, csl: dict, review: list[str]) -> None:
     except ValueError:
         csl.setdefault("DOI", value)
         review.append("DOI: not a well-formed DOI")
+    else:
+        if warning := doi_warning(csl["DOI"]):
+            review.append(f"DOI: {warning}")
 
 
 def extract_identifiers(text: str, csl: dict, review: list[str]) -> str:

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from .blocks import condition_anchor
 from .identifiers import doi_url, pmc_url, pubmed_url
+from .rich_text import reference_anchor
 
 SCHEMA_ORG = "https://schema.org"
 
@@ -27,11 +28,11 @@ def _person(person, base):
     return node
 
 
-def _scholarly_article(number, reference, base):
+def _scholarly_article(reference, base):
     csl = reference.as_csl()
     node = {
         "@type": "MedicalScholarlyArticle",
-        "@id": f"{base}#reference-{number}",
+        "@id": f"{base}#{reference_anchor(reference.key)}",
         "headline": reference.title,
     }
     if "issued" in csl:
@@ -76,7 +77,7 @@ def _condition(section, base):
 def article_graph(article, request=None):
     """schema.org ``@graph``: the web page, the article, people, conditions, works."""
     url = article.get_full_url(request) or article.url or ""
-    references = list(article.references.all())
+    references = article.numbered_references
     conditions = [
         child.value for child in article.body if child.block_type == "condition_section"
     ]
@@ -105,7 +106,8 @@ def article_graph(article, request=None):
         "keywords": [tag.name for tag in sorted(article.tags.all(), key=str)],
         "wordCount": article.word_count,
         "citation": [
-            {"@id": f"{url}#reference-{n}"} for n in range(1, len(references) + 1)
+            {"@id": f"{url}#{reference_anchor(reference.key)}"}
+            for reference in references
         ],
     }
     if article.authors:
@@ -121,10 +123,7 @@ def article_graph(article, request=None):
         article_node,
         *(_person(person, url) for person in article.people),
         *(_condition(section, url) for section in conditions),
-        *(
-            _scholarly_article(number, reference, url)
-            for number, reference in enumerate(references, start=1)
-        ),
+        *(_scholarly_article(reference, url) for reference in references),
     ]
     return {"@context": SCHEMA_ORG, "@graph": graph}
 

@@ -41,8 +41,10 @@ def test_detail_carries_summary_body_tags_and_references(client, article):
         {"name": "hip pain", "slug": "hip-pain"},
         {"name": "joint pain", "slug": "joint-pain"},
     ]
+    # Numbered by first citation: the condition cites ahuja2020 before its
+    # treatment cites abbott2013 (the list itself has abbott2013 first).
     assert [ref["number"] for ref in data["references"]] == [1, 2]
-    assert [ref["key"] for ref in data["references"]] == ["abbott2013", "ahuja2020"]
+    assert [ref["key"] for ref in data["references"]] == ["ahuja2020", "abbott2013"]
 
 
 def test_condition_section_is_structured_with_nested_treatments(client, article):
@@ -71,8 +73,8 @@ def test_top_level_treatment_block_is_served(client, index):
 
 
 def test_reference_is_csl_json_with_formatted_citation_and_links(client, article):
-    first, second = detail(client, article)["references"]
-    assert first["csl"] == {
+    ahuja, abbott = detail(client, article)["references"]
+    assert abbott["csl"] == {
         "id": "abbott2013",
         "type": "article-journal",
         "title": "Manual therapy, exercise therapy, or both",
@@ -88,14 +90,14 @@ def test_reference_is_csl_json_with_formatted_citation_and_links(client, article
         "DOI": "10.1016/j.joca.2012.12.014",
         "PMID": "23313532",
     }
-    assert first["formatted"].startswith("Abbott JH, Robertson MC.")
-    assert "Osteoarthritis Cartilage" in first["formatted"]
-    assert "<" not in first["formatted"]
-    assert first["links"] == {
+    assert abbott["formatted"].startswith("Abbott JH, Robertson MC.")
+    assert "Osteoarthritis Cartilage" in abbott["formatted"]
+    assert "<" not in abbott["formatted"]
+    assert abbott["links"] == {
         "doi": "https://doi.org/10.1016/j.joca.2012.12.014",
         "pubmed": "https://pubmed.ncbi.nlm.nih.gov/23313532/",
     }
-    assert second["links"]["pmc"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC8022067/"
+    assert ahuja["links"]["pmc"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC8022067/"
 
 
 def test_rich_text_is_rendered_with_internal_links_expanded(client, article, index):

@@ -62,21 +62,27 @@ def test_article_page_shows_conditions_with_their_treatments(hip_html):
     assert "HOA" in sections[0].select_one(".alternate-names").get_text()
 
 
-def test_citations_link_to_the_numbered_reference_list(hip_html):
+def test_references_are_numbered_by_first_citation(hip_html):
     soup = parse(hip_html)
     entries = soup.select("section.references ol > li")
     assert len(entries) == 16
-    assert [li["id"] for li in entries] == [f"reference-{n}" for n in range(1, 17)]
-    targets = {a["href"] for a in soup.select("sup.citation a")}
-    assert targets
-    assert targets <= {f"#reference-{n}" for n in range(1, 17)}
-    # Every entry is cited from somewhere in the article.
-    assert len(targets) == 16
+    # Citations in the text and under conditions and treatments, in reading order.
+    links = soup.select("a.citation, sup.citation a")
+    first_appearance = list(dict.fromkeys(a["href"] for a in links))
+    # Every entry is cited, and the list follows the first citation of each.
+    assert [f"#{li['id']}" for li in entries] == first_appearance
+    # The in-text citation of the introduction comes first: it is [1].
+    first = soup.select_one("main a.citation")
+    assert (first["href"], first.get_text()) == ("#ref-ahuja2020", "[1]")
+    # Each link shows the number of the entry it points to.
+    numbers = {f"#{li['id']}": n for n, li in enumerate(entries, start=1)}
+    for link in links:
+        assert link.get_text().strip("[]") == str(numbers[link["href"]])
 
 
 def test_reference_list_links_identifiers(hip_html):
     soup = parse(hip_html)
-    ahuja = soup.find(id="reference-2")
+    ahuja = soup.find(id="ref-ahuja2020")
     assert "Chronic hip pain in adults" in ahuja.get_text()
     links = {a.get_text(): a["href"] for a in ahuja.find_all("a")}
     assert links == {

@@ -2,6 +2,9 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from wagtail.templatetags.wagtailcore_tags import richtext
+
+from ..rich_text import number_citations, reference_anchor
 
 register = template.Library()
 
@@ -10,15 +13,23 @@ register = template.Library()
 def cite(context, keys):
     """Link each cited reference key to its entry in the numbered list: [1, 3]."""
     numbers = context.get("reference_numbers", {})
-    cited = sorted({numbers[key] for key in keys if key in numbers})
+    cited = sorted({(numbers[key], key) for key in keys if key in numbers})
     if not cited:
         return ""
     links = format_html_join(
         ", ",
-        '<a href="#reference-{0}" aria-label="Reference {0}">{0}</a>',
-        ((number,) for number in cited),
+        '<a href="#{1}" aria-label="Reference {0}">{0}</a>',
+        ((number, reference_anchor(key)) for number, key in cited),
     )
     return format_html('<sup class="citation">[{}]</sup>', links)
+
+
+@register.simple_tag(takes_context=True)
+def cited_richtext(context, value):
+    """Rich text of the body, its citations showing reference numbers: [n]."""
+    return mark_safe(  # noqa: S308 - rendered by Wagtail, numbers are ints
+        number_citations(richtext(value), context.get("reference_numbers", {}))
+    )
 
 
 @register.simple_tag

@@ -1,0 +1,249 @@
+"""Citations inside rich text: the editor control, numbering, API markers, checks."""
+
+import io
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from wagtail.test.utils.form_data import rich_text
+
+from health_articles.blocks import BODY_TEXT_FEATURES
+from health_articles.exchange import DocumentError, export_document, import_document
+from health_articles.models import HealthArticlePage
+
+from .admin_forms import article_form_data, condition_data, reference_data
+from .conftest import publish
+from .factories import HealthArticlePageFactory, ReferenceFactory, condition_section
+from .test_admin import add_url
+
+
+def cite(key):
+    return f'<a linktype="citation" key="{key}">[{key}]</a>'
+
+
+def cited_text(html):
+    """Rich text form data keeping citations (the body's feature set)."""
+    return rich_text(html, features=BODY_TEXT_FEATURES)
+
+
+@pytest.fixture
+def cited_article(index):
+    """References listed a, b, c; the text cites c first, then a; b is uncited."""
+    page = HealthArticlePageFactory(
+        parent=index,
+        slug="cited",
+        body=[
+            {"type": "rich_text", "value": f"<p>Hip pain is common {cite('c')}.</p>"},
+            condition_section(
+                "Piriformis syndrome",
+                description=f"<p>A nerve entrapment {cite('a')} {cite('c')}.</p>",
+            ),
+        ],
+    )
+    for order, key in enumerate("abc"):
+        ReferenceFactory(page=page, key=key, title=f"Study {key}", sort_order=order)
+    return publish(page)
+
+
+def test_editor_has_a_cite_control_in_body_text(editor_client, index):
+    response = editor_client.get(add_url(index))
+    content = response.content.decode()
+    assert "health_articles/js/citation.js" in content
+    # The body's rich text editors offer the CITATION entity.
+    soup = BeautifulSoup(content, "html.parser")
+    body_options = json.loads(
+        soup.find(attrs={"data-w-block-data-value": True})["data-w-block-data-value"]
+    )
+    assert '"type": "CITATION"' in json.dumps(body_options)
+
+
+def test_citation_posted_from_the_editor_is_stored_and_numbered(
+    editor_client, index, client
+):
+    body = [
+        ("rich_text", cited_text(f"<p>Hip pain is common {cite('ahuja2020')}.</p>")),
+        ("condition_section", condition_data("Piriformis", references=["abbott2013"])),
+    ]
+    data = article_form_data(body=body, action="action-publish")
+    response = editor_client.post(add_url(index), data)
+    assert response.status_code == 302
+    page = HealthArticlePage.objects.get(slug="hip-pain")
+    stored = page.body[0].value.source
+    assert 'linktype="citation"' in stored
+    assert 'key="ahuja2020"' in stored
+    # The text cites ahuja2020 before the condition cites abbott2013, so
+    # ahuja2020 is [1] although the list has abbott2013 first.
+    api = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert [ref["key"] for ref in api["references"]] == ["ahuja2020", "abbott2013"]
+    marker = BeautifulSoup(api["body"][0]["value"], "html.parser").a
+    assert marker.get_text() == "[1]"
+    assert marker["href"] == "#ref-ahuja2020"
+    assert marker["data-reference-number"] == "1"
+
+
+def test_api_numbers_by_first_appearance_and_flags_uncited(client, cited_article):
+    data = client.get(f"/api/v2/pages/{cited_article.pk}/").json()
+    references = data["references"]
+    assert [(r["number"], r["key"], r["cited"]) for r in references] == [
+        (1, "c", True),
+        (2, "a", True),
+        (3, "b", False),
+    ]
+    assert [r["anchor"] for r in references] == ["ref-c", "ref-a", "ref-b"]
+    intro = BeautifulSoup(data["body"][0]["value"], "html.parser")
+    assert [a.get_text() for a in intro.select("a.citation")] == ["[1]"]
+    description = BeautifulSoup(data["body"][1]["value"]["description"], "html.parser")
+    markers = description.select("a.citation")
+    assert [(a["data-reference-key"], a.get_text()) for a in markers] == [
+        ("a", "[2]"),
+        ("c", "[1]"),
+    ]
+    assert all(a["href"] == f"#ref-{a['data-reference-key']}" for a in markers)
+
+
+def test_stored_form_is_served_on_request(client, cited_article):
+    data = client.get(
+        f"/api/v2/pages/{cited_article.pk}/?rich_text_format=db_html"
+    ).json()
+    assert data["body"][0]["value"] == f"<p>Hip pain is common {cite('c')}.</p>"
+
+
+def test_listing_numbers_citations_without_extra_queries(
+    client, cited_article, index, django_assert_max_num_queries
+):
+    for n in range(5):
+        page = HealthArticlePageFactory(parent=index, slug=f"more-{n}")
+        ReferenceFactory(page=page, key="ahuja2020")
+        ReferenceFactory(page=page, key="abbott2013")
+        publish(page)
+    url = "/api/v2/pages/?type=health_articles.HealthArticlePage&fields=body"
+    with django_assert_max_num_queries(12):
+        items = client.get(url).json()["items"]
+    cited = next(item for item in items if item["id"] == cited_article.pk)
+    assert "[1]" in cited["body"][0]["value"]
+
+
+def test_page_shows_numbers_linked_to_the_list(client, cited_article):
+    soup = BeautifulSoup(client.get(cited_article.url).content, "html5lib")
+    entries = soup.select("section.references ol > li")
+    assert [li["id"] for li in entries] == ["ref-c", "ref-a", "ref-b"]
+    markers = soup.select("main a.citation")
+    assert [(a["href"], a.get_text()) for a in markers] == [
+        ("#ref-c", "[1]"),
+        ("#ref-a", "[2]"),
+        ("#ref-c", "[1]"),
+    ]
+
+
+def test_publishing_a_citation_of_a_missing_reference_is_refused(editor_client, index):
+    body = [("rich_text", cited_text(f"<p>Common {cite('nosuchkey')}.</p>"))]
+    response = editor_client.post(
+        add_url(index), article_form_data(body=body, action="action-publish")
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors["body"].as_data()[0]
+    assert error.block_errors[0].messages == ["No reference has the key “nosuchkey”."]
+    assert not HealthArticlePage.objects.exists()
+
+
+def test_missing_reference_in_a_nested_treatment_names_the_field(editor_client, index):
+    body = [
+        (
+            "condition_section",
+            condition_data(
+                "Piriformis",
+                treatments=[
+                    {
+                        "name": "Massage",
+                        "description": cited_text(f"<p>{cite('gone')}</p>"),
+                        "evidence": cited_text(f"<p>{cite('gone')} {cite('x')}</p>"),
+                        "certainty": "not_graded",
+                        "study_types": (),
+                        "references": {"count": "0"},
+                    }
+                ],
+            ),
+        )
+    ]
+    response = editor_client.post(
+        add_url(index), article_form_data(body=body, action="action-publish")
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors["body"].as_data()[0]
+    treatment = error.block_errors[0].block_errors["treatments"].block_errors[0]
+    assert treatment.block_errors["description"].messages == [
+        "No reference has the key “gone”."
+    ]
+    assert treatment.block_errors["evidence"].messages == [
+        "No reference has the key “gone”, “x”."
+    ]
+    assert not HealthArticlePage.objects.exists()
+
+
+def warnings_after(response, client):
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    return [str(m) for m in page.context["messages"]]
+
+
+def test_uncited_references_are_saved_with_a_warning(editor_client, index):
+    references = [reference_data("abbott2013"), reference_data("ahuja2020")]
+    references.append(reference_data("unused2019"))
+    response = editor_client.post(
+        add_url(index),
+        article_form_data(references=references, action="action-publish"),
+    )
+    messages = warnings_after(response, editor_client)
+    assert any("Not cited in the article: unused2019." in m for m in messages)
+    assert HealthArticlePage.objects.get(slug="hip-pain").live
+
+
+def test_no_warning_when_every_reference_is_cited(editor_client, index):
+    response = editor_client.post(
+        add_url(index), article_form_data(action="action-publish")
+    )
+    messages = warnings_after(response, editor_client)
+    assert not any("Not cited" in m or "DOI" in m for m in messages)
+
+
+def test_doubtful_doi_is_saved_with_a_warning(editor_client, index):
+    doubtful = "10.1002/(SICI)1097-4679(199710)53:6<555::AID-JCLP5>3.0.CO;2-#"
+    references = [
+        reference_data("abbott2013", doi=f"https://doi.org/{doubtful}"),
+        reference_data("ahuja2020"),
+    ]
+    response = editor_client.post(
+        add_url(index),
+        article_form_data(references=references, action="action-publish"),
+    )
+    messages = warnings_after(response, editor_client)
+    assert any(
+        m.startswith(f"abbott2013: “{doubtful}” does not match") for m in messages
+    )
+    page = HealthArticlePage.objects.get(slug="hip-pain")
+    assert page.references.get(key="abbott2013").doi == doubtful
+
+
+def test_parser_flags_a_doubtful_doi_for_review(tmp_path):
+    source = tmp_path / "refs.txt"
+    source.write_text(
+        "Smith J. A study. J Clin Psychol. 1997;53(6):555-67. "
+        "doi:10.1002/(SICI)1097-4679(199710)53:6<555::AID-JCLP5>3.0.CO;2-#\n"
+    )
+    out = io.StringIO()
+    call_command("parse_references", str(source), stdout=out, stderr=io.StringIO())
+    [item] = json.loads(out.getvalue())
+    assert item["DOI"].startswith("10.1002/(SICI)")
+    assert any(
+        "does not match the pattern" in n for n in item["custom"]["needs_review"]
+    )
+
+
+def test_import_refuses_a_citation_of_a_missing_key(cited_article, index):
+    document = export_document(HealthArticlePage.objects.filter(pk=cited_article.pk))
+    article = document["articles"][0]
+    article["slug"] = "copy"
+    article["body"][0]["value"] = f"<p>{cite('zzz')}</p>"
+    with pytest.raises(DocumentError, match="no reference has the key “zzz”"):
+        import_document(document)
