@@ -1,7 +1,9 @@
 # make run   - set up .venv, migrate, load the demo content and serve the site
+#              (and the example frontend on FRONTEND_PORT)
 # make test  - run the whole test suite (DATABASE_URL picks another database)
 PYTHON ?= python3
 PORT ?= 8000
+FRONTEND_PORT ?= 8001
 WORKERS ?= 3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,11 +25,14 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content --site-url http://127.0.0.1:$(PORT)
 	@echo ""
-	@echo "Site:  http://127.0.0.1:$(PORT)/"
-	@echo "Admin: http://127.0.0.1:$(PORT)/admin/  (log in as shown above)"
-	@echo "API:   http://127.0.0.1:$(PORT)/api/v2/pages/?type=health_articles.HealthArticlePage"
+	@echo "Site:     http://127.0.0.1:$(PORT)/"
+	@echo "Admin:    http://127.0.0.1:$(PORT)/admin/  (log in as shown above)"
+	@echo "API:      http://127.0.0.1:$(PORT)/api/v2/pages/?type=health_articles.HealthArticlePage"
+	@echo "Frontend: http://127.0.0.1:$(FRONTEND_PORT)/  (example client of the API, frontend/)"
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python -m http.server $(FRONTEND_PORT) --bind 127.0.0.1 --directory frontend & \
+	trap "kill $$!" EXIT INT TERM; \
+	FRONTEND_URL=http://127.0.0.1:$(FRONTEND_PORT)/ $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -4,6 +4,7 @@ from health_articles.api import (
     CheckedDocumentsAPIViewSet,
     CheckedImagesAPIViewSet,
     HealthArticlePagesAPIViewSet,
+    PagePreviewAPIViewSet,
     TagsAPIViewSet,
 )
 
@@ -12,3 +13,4 @@ api_router.register_endpoint("pages", HealthArticlePagesAPIViewSet)
 api_router.register_endpoint("images", CheckedImagesAPIViewSet)
 api_router.register_endpoint("documents", CheckedDocumentsAPIViewSet)
 api_router.register_endpoint("tags", TagsAPIViewSet)
+api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)

@@ -1,6 +1,10 @@
 import re
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.signing import BadSignature
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -15,6 +19,7 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Site
+from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from . import citations
 from .caching import CachedAPIMixin
@@ -29,6 +34,8 @@ from .tags import (
     tags_with_counts,
 )
 
+# Seconds a preview token is good for.
+PREVIEW_MAX_AGE = 60 * 60
 # Larger numbers overflow the databases' integers.
 MAX_OFFSET = 2**31 - 1
 MAX_INTEGER = 2**63 - 1
@@ -49,7 +56,7 @@ def _nesting(text):
     return deepest
 
 
-class QueryErrorsMixin(CachedAPIMixin):
+class QueryErrorsMixin:
     """Answer 400 with a message for query values Wagtail's API lets through.
 
     Stock v2 answers 500 for a NUL character in any value, a number beyond the
@@ -117,7 +124,7 @@ class TagFilter(BaseFilterBackend):
         return filter_by_tags(queryset, all_of, any_of)
 
 
-class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
+class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, loading article relations in bulk.
 
     Behaves as ``PagesAPIViewSet`` for every client; listings of health
@@ -144,6 +151,7 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
     # What each article field needs loaded with the listing.
     field_prefetches = {
         "tags": ["tags"],
+        "body": ["references"],  # for the numbers of in-text citations
         "references": ["references"],
         "hero_image_rendition": ["hero_image__renditions"],
         "authors": [
@@ -222,11 +230,71 @@ class HealthArticlePagesAPIViewSet(QueryErrorsMixin, PagesAPIViewSet):
         )
 
 
-class CheckedImagesAPIViewSet(QueryErrorsMixin, ImagesAPIViewSet):
+class PagePreviewAPIViewSet(HealthArticlePagesAPIViewSet):
+    """The draft an editor previews, in the shape of the article detail.
+
+    ``GET /api/v2/page_preview/?content_type=health_articles.healtharticlepage
+    &token=…`` with the parameters wagtail-headless-preview gives the
+    frontend. A token that is missing, forged, altered or older than
+    ``HEALTH_ARTICLES_PREVIEW_MAX_AGE`` seconds gets 404. Never cached.
+    """
+
+    cache_responses = False
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
+        ["content_type", "token", "citation_style"]
+    )
+
+    def listing_view(self, request):
+        self.action = "detail_view"  # serialize with the detail fields
+        unknown = set(request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError(
+                "query parameter is not an operation or a recognised field: "
+                + ", ".join(sorted(unknown))
+            )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def get_object(self):
+        if not hasattr(self, "_preview"):
+            self._preview = self._page_from_token()
+        return self._preview
+
+    def _page_from_token(self):
+        invalid = Http404("This preview has expired or is not valid.")
+        try:
+            model = apps.get_model(self.request.GET.get("content_type", ""))
+        except (LookupError, ValueError):
+            raise invalid from None
+        if not issubclass(model, HeadlessPreviewMixin) or not issubclass(
+            model, HealthArticlePage
+        ):
+            raise invalid
+        token = self.request.GET.get("token", "")
+        max_age = getattr(settings, "HEALTH_ARTICLES_PREVIEW_MAX_AGE", PREVIEW_MAX_AGE)
+        try:
+            model.get_preview_signer().unsign(token, max_age=max_age)
+        except BadSignature:
+            raise invalid from None
+        preview = PagePreview.objects.filter(
+            token=token, content_type=ContentType.objects.get_for_model(model)
+        ).first()
+        if preview is None:
+            raise invalid
+        page = preview.as_page()
+        if page.pk is None:  # a new page, not saved yet
+            page.pk = 0
+        return page
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
+
+
+class CheckedImagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, ImagesAPIViewSet):
     """Wagtail's images endpoint with 400s instead of 500s for bad values."""
 
 
-class CheckedDocumentsAPIViewSet(QueryErrorsMixin, DocumentsAPIViewSet):
+class CheckedDocumentsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, DocumentsAPIViewSet):
     """Wagtail's documents endpoint with 400s instead of 500s for bad values."""
 
 
@@ -252,7 +320,7 @@ class TagSerializer(serializers.Serializer):
         }
 
 
-class TagsAPIViewSet(QueryErrorsMixin, BaseAPIViewSet):
+class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
     """Tags of the live, public health articles of the site, with counts.
 
     ``GET /api/v2/tags/`` lists them (``?order=`` one of ``-count`` (default),

@@ -71,9 +71,19 @@ def _not_modified(request, etag, last_modified):
 
 
 class CachedAPIMixin:
-    """ETag, Last-Modified, Cache-Control, 304s and stored responses for GETs."""
+    """ETag, Last-Modified, Cache-Control, 304s and stored responses for GETs.
+
+    A view whose answers belong to one reader (``cache_responses = False``)
+    is answered fresh each time and marked ``private, no-store``.
+    """
+
+    cache_responses = True
 
     def dispatch(self, request, *args, **kwargs):
+        if not self.cache_responses:
+            response = super().dispatch(request, *args, **kwargs)
+            response["Cache-Control"] = "private, no-store"
+            return response
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
         version = content_version()

@@ -2,6 +2,7 @@ import datetime
 import math
 
 import swapper
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
@@ -27,9 +28,11 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Site
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from . import citations, identifiers
 from .api_fields import (
+    ArticleBodyField,
     DisclaimerField,
     PeopleField,
     ReferenceListField,
@@ -41,16 +44,21 @@ from .api_fields import (
 from .blocks import (
     RICH_TEXT_FEATURES,
     ArticleBodyBlock,
+    cited_reference_keys,
     condition_index,
     table_of_contents,
     word_count,
 )
 from .forms import HealthArticlePageForm
+from .panels import ReferenceToolsPanel
 
 # The site's base page model (WAGTAIL_PAGE_MODEL, wagtailcore.Page unless swapped).
 # Its app must come before this one in INSTALLED_APPS.
 Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
 
+
+# The preview mode that opens the headless frontend (wagtail-headless-preview).
+FRONTEND_PREVIEW = "frontend"
 
 # Words a minute of a reader of plain-language health information.
 READING_SPEED = 200
@@ -364,11 +372,43 @@ class HealthArticlePageMixin(models.Model):
 
     @cached_property
     def reference_numbers(self):
-        """Map each reference key to its number in the reference list."""
-        return {
-            reference.key: number
-            for number, reference in enumerate(self.references.all(), start=1)
-        }
+        """Map each reference key to its number: references are numbered in
+        the order the body first cites them, then the uncited ones in list
+        order."""
+        keys = [reference.key for reference in self.references.all()]
+        known = set(keys)
+        cited = [key for _path, key in cited_reference_keys(self.body) if key in known]
+        order = dict.fromkeys([*cited, *keys])
+        return {key: number for number, key in enumerate(order, start=1)}
+
+    @property
+    def numbered_references(self):
+        """The reference list in the order of its numbers."""
+        numbers = self.reference_numbers
+        return sorted(self.references.all(), key=lambda ref: numbers[ref.key])
+
+    @property
+    def uncited_references(self):
+        """References that nothing in the body cites."""
+        cited = {key for _path, key in cited_reference_keys(self.body)}
+        return [ref for ref in self.references.all() if ref.key not in cited]
+
+    def reference_warnings(self):
+        """What an editor should check in the reference list; saving goes on."""
+        warnings = []
+        uncited = [reference.key for reference in self.uncited_references]
+        if uncited:
+            warnings.append(
+                _(
+                    "Not cited in the article: %(keys)s. Cite them in the text, "
+                    "a condition or a treatment, or remove them from the list."
+                )
+                % {"keys": ", ".join(uncited)}
+            )
+        for reference in self.references.all():
+            if warning := identifiers.doi_warning(reference.doi):
+                warnings.append(f"{reference.key}: {warning}")
+        return warnings
 
     def get_context(self, request, *args, **kwargs):
         from .related import related_articles
@@ -383,7 +423,7 @@ class HealthArticlePageMixin(models.Model):
         return context
 
 
-class HealthArticlePage(HealthArticlePageMixin, Page):
+class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
     tags = ClusterTaggableManager(
         through=HealthArticleTag,
         blank=True,
@@ -398,6 +438,7 @@ class HealthArticlePage(HealthArticlePageMixin, Page):
         FieldPanel("body"),
     ]
     reference_panels = [
+        ReferenceToolsPanel(heading=_("Import and export")),
         InlinePanel(
             "references",
             heading=_("References"),
@@ -450,7 +491,7 @@ class HealthArticlePage(HealthArticlePageMixin, Page):
             "hero_image_rendition",
             serializer=ImageRenditionField("fill-1200x630", source="hero_image"),
         ),
-        APIField("body"),
+        APIField("body", serializer=ArticleBodyField()),
         APIField("tags", serializer=TagListField()),
         APIField("references", serializer=ReferenceListField()),
         APIField("authors", serializer=PeopleField(source="article_authors")),
@@ -472,6 +513,20 @@ class HealthArticlePage(HealthArticlePageMixin, Page):
     class Meta:
         verbose_name = _("health article")
         verbose_name_plural = _("health articles")
+
+    @property
+    def preview_modes(self):
+        """The frontend first (so "Preview" opens it) where one is configured."""
+        modes = super().preview_modes
+        if getattr(settings, "WAGTAIL_HEADLESS_PREVIEW", {}).get("CLIENT_URLS"):
+            return [(FRONTEND_PREVIEW, _("Frontend")), *modes]
+        return modes
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == FRONTEND_PREVIEW:
+            # Stores the draft under a signed token and opens the frontend.
+            return HeadlessPreviewMixin.serve_preview(self, request, mode_name)
+        return super(HeadlessPreviewMixin, self).serve_preview(request, mode_name)
 
 
 class ReferenceType(models.TextChoices):

@@ -1,10 +1,17 @@
+import wagtail.admin.rich_text.editors.draftail.features as draftail_features
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from draftjs_exporter.dom import DOM
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.rich_text.converters.html_to_contentstate import (
+    InlineEntityElementHandler,
+)
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from .models import HealthArticlePage
+from .models import HealthArticlePage, HealthArticlePageMixin
+from .rich_text import CITATION_ENTITY, CITATION_LINKTYPE, CitationLinkHandler
 from .views_admin import ReviewDueReportView, export_references, import_references
 
 
@@ -60,6 +67,15 @@ def reference_buttons(page, user, view_name, next_url=None):
         )
 
 
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_about_references(request, page):
+    """Uncited references and doubtful DOIs are saved, with a warning."""
+    if isinstance(page, HealthArticlePageMixin):
+        for warning in page.reference_warnings():
+            messages.warning(request, warning)
+
+
 @hooks.register("register_reports_menu_item")
 def register_review_report_menu_item():
     return MenuItem(
@@ -68,4 +84,55 @@ def register_review_report_menu_item():
         name="articles-due-for-review",
         icon_name="time",
         order=750,
+    )
+
+
+class CitationElementHandler(InlineEntityElementHandler):
+    """Stored citation link -> Draftail entity, for the editor."""
+
+    mutability = "IMMUTABLE"
+
+    def get_attribute_data(self, attrs):
+        return {"key": attrs.get("key", "")}
+
+
+def citation_entity_decorator(props):
+    """Draftail entity -> stored citation link."""
+    return DOM.create_element(
+        "a",
+        {"linktype": CITATION_LINKTYPE, "key": props.get("key", "")},
+        props["children"],
+    )
+
+
+@hooks.register("register_rich_text_features")
+def register_citation_feature(features):
+    """The "citation" rich text feature: cite a reference of the article."""
+    features.register_link_type(CitationLinkHandler)
+    features.register_editor_plugin(
+        "draftail",
+        "citation",
+        draftail_features.EntityFeature(
+            {
+                "type": CITATION_ENTITY,
+                "icon": "doc-full",
+                "description": str(_("Cite a reference")),
+            },
+            js=["health_articles/js/citation.js"],
+            css={"all": ["health_articles/css/citation.css"]},
+        ),
+    )
+    features.register_converter_rule(
+        "contentstate",
+        "citation",
+        {
+            "from_database_format": {
+                f'a[linktype="{CITATION_LINKTYPE}"]': CitationElementHandler(
+                    CITATION_ENTITY
+                )
+            },
+            "to_database_format": {
+                "entity_decorators": {CITATION_ENTITY: citation_entity_decorator}
+            },
+        },
     )

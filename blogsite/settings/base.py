@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -10,6 +11,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 INSTALLED_APPS = [
     "blogsite",
     "health_articles",
+    "wagtail_headless_preview",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.sitemaps",
@@ -119,6 +121,24 @@ CORS_ALLOWED_ORIGINS = [
 ]
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
+# Headless preview: with FRONTEND_URL set, "Preview" in the admin opens the
+# frontend there with a signed token (?content_type=…&token=…); the frontend
+# reads the draft from /api/v2/page_preview/ (so its origin may read the API).
+# Tokens last HEALTH_ARTICLES_PREVIEW_MAX_AGE seconds (an hour by default).
+
+
+def frontend_settings(url):
+    """The headless preview settings and the CORS origin of a frontend."""
+    parts = urlsplit(url)
+    preview = {"CLIENT_URLS": {"default": url}, "REDIRECT_ON_PREVIEW": True}
+    return preview, f"{parts.scheme}://{parts.netloc}"
+
+
+FRONTEND_URL = os.environ.get("FRONTEND_URL", "")
+if FRONTEND_URL:
+    WAGTAIL_HEADLESS_PREVIEW, _origin = frontend_settings(FRONTEND_URL)
+    CORS_ALLOWED_ORIGINS.append(_origin)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -158,3 +178,8 @@ REST_FRAMEWORK = {
     # restricted to logged-in users or groups never appear in it.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
 }
+
+# Wagtail 8's autosave duplicates a newly added inline child (a reference,
+# an author) on each save after an autosave, because the new child's id never
+# reaches the open form (wagtail/wagtail#14568). Off until that is fixed.
+WAGTAIL_AUTOSAVE_INTERVAL = 0

@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = True
@@ -16,3 +18,10 @@ DEMO_EDITOR_ACCOUNT = {"username": "editor", "password": "editor-demo"}
 # Static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+
+# The example frontend (frontend/), which `make run` serves on port 8001: it
+# reads the API from another origin and shows the admin's previews.
+FRONTEND_URL = os.environ.get("FRONTEND_URL") or "http://127.0.0.1:8001/"
+WAGTAIL_HEADLESS_PREVIEW, _origin = frontend_settings(FRONTEND_URL)  # noqa: F405
+CORS_ALLOWED_ORIGINS = sorted({*CORS_ALLOWED_ORIGINS, _origin})  # noqa: F405
