@@ -517,10 +517,9 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
     @property
     def preview_modes(self):
         """The frontend first (so "Preview" opens it) where one is configured."""
-        modes = super().preview_modes
         if getattr(settings, "WAGTAIL_HEADLESS_PREVIEW", {}).get("CLIENT_URLS"):
-            return [(FRONTEND_PREVIEW, _("Frontend")), *modes]
-        return modes
+            return [(FRONTEND_PREVIEW, _("Frontend")), ("", _("Site page"))]
+        return super().preview_modes
 
     def serve_preview(self, request, mode_name):
         if mode_name == FRONTEND_PREVIEW:

@@ -1,0 +1,124 @@
+"""Chromium end-to-end fixtures: the site on a live server, the example
+frontend on another origin, and a browser (Playwright with the system
+Chromium). Screenshots of failed tests go to tests/e2e/screenshots/."""
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the test's thread,
+# which makes Django refuse database calls from test code unless told that
+# this is safe (it is: nothing else runs in that loop).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors
+    yield page
+    if getattr(request.node, "call_failed", False):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for number, open_page in enumerate(context.pages):
+            path = SCREENSHOTS / f"{request.node.name}-{number}.png"
+            open_page.screenshot(path=str(path), full_page=True)
+    context.close()
+
+
+class FrontendHandler(SimpleHTTPRequestHandler):
+    """Serves frontend/, with config.js pointing at the live server's API."""
+
+    api_url = ""
+
+    def do_GET(self):
+        if self.path.split("?")[0] == "/config.js":
+            body = f"window.HEALTH_ARTICLES_API = {self.api_url!r};\n".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def frontend(live_server, settings):
+    """The example frontend on its own origin, reading the live server's API,
+    and configured as the site's headless preview client."""
+    handler = type("Handler", (FrontendHandler,), {"api_url": live_server.url})
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(FRONTEND_DIR))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{server.server_port}"
+    settings.CORS_ALLOWED_ORIGINS = [origin]
+    settings.WAGTAIL_HEADLESS_PREVIEW = {
+        "CLIENT_URLS": {"default": origin + "/"},
+        "REDIRECT_ON_PREVIEW": True,
+    }
+    yield origin
+    server.shutdown()
+    server.server_close()
+
+
+def axe_violations(page, minimum=("serious", "critical")):
+    """axe-core's serious and critical violations on the page, as text."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} - "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in minimum
+    ]

@@ -1,0 +1,50 @@
+"""axe-core, run in Chromium, finds no serious or critical violations on the
+reader pages (server-rendered) and on the example frontend."""
+
+import pytest
+
+from health_articles.models import HealthArticlePage
+
+from .conftest import axe_violations
+
+# Transactional (the live server reads what the test writes), with the
+# rows the migrations made (the root page) restored after each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def hip_article(demo_content):
+    return HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
+
+
+def check(page, url, ready):
+    page.goto(url)
+    page.locator(ready).first.wait_for()
+    assert axe_violations(page) == []
+    assert page.js_errors == []
+
+
+def test_article_page(page, live_server, hip_article):
+    check(page, live_server.url + hip_article.url, "section.references li")
+
+
+def test_tag_page(page, live_server, hip_article):
+    check(page, live_server.url + "/tags/hip-pain/", "main li")
+
+
+def test_frontend_home(page, frontend, hip_article):
+    check(page, frontend + "/", "main li")
+
+
+def test_frontend_tag_page(page, frontend, hip_article):
+    check(page, frontend + "/?tag=hip-pain", "main li")
+
+
+def test_frontend_article(page, frontend, hip_article):
+    check(page, f"{frontend}/?article={hip_article.pk}", "#ref-ahuja2020")
+
+
+def test_the_check_finds_violations(page):
+    """The checker is live: an image without a text alternative is critical."""
+    page.set_content('<html><body><main><img src="x.png"></main></body></html>')
+    assert any(v.startswith("image-alt (critical)") for v in axe_violations(page))
