@@ -74,7 +74,11 @@ class CitingRichTextBlock(blocks.RichTextBlock):
 class HeadingBlock(blocks.StructBlock):
     """A section heading with an explicit level, so headings stay in order."""
 
-    text = blocks.CharBlock(label=_("Text"), max_length=200)
+    text = blocks.CharBlock(
+        label=_("Text"),
+        max_length=200,
+        help_text=_("Short and plain, e.g. Living with hip pain."),
+    )
     level = blocks.ChoiceBlock(
         label=_("Level"),
         choices=[
@@ -188,7 +192,11 @@ class ConditionSectionBlock(blocks.StructBlock):
         help_text=_("Keys of the references behind the description and prevalence.")
     )
     treatments = blocks.ListBlock(
-        TreatmentBlock(), label=_("Treatments"), default=[], collapsed=True
+        TreatmentBlock(),
+        label=_("Treatments"),
+        default=[],
+        collapsed=True,
+        help_text=_("Therapies for this condition, each with its evidence."),
     )
 
     class Meta:
@@ -211,6 +219,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     rich_text = CitingRichTextBlock(
         label=_("Text"),
         icon="pilcrow",
+        help_text=_("Cite a reference with the Cite button of the toolbar."),
         template="health_articles/blocks/rich_text.html",
         description=_("Paragraphs of text."),
         preview_value="<p>Hip pain is common and can become chronic.</p>",

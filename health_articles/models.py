@@ -63,6 +63,12 @@ FRONTEND_PREVIEW = "frontend"
 # Words a minute of a reader of plain-language health information.
 READING_SPEED = 200
 DUE_SOON_DAYS = 30
+REVIEW_STATUS_LABELS = {
+    "not_reviewed": _("Not reviewed"),
+    "current": _("Current"),
+    "due_soon": _("Due soon"),
+    "overdue": _("Overdue"),
+}
 
 
 def add_months(date, months):
@@ -123,7 +129,9 @@ def validate_http_urls(value):
 class Person(index.Indexed, models.Model):
     """An author or medical reviewer of health articles."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("As readers should see it.")
+    )
     credentials = models.CharField(
         _("credentials"),
         max_length=100,
@@ -161,6 +169,7 @@ class Person(index.Indexed, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("Optional portrait, shown beside the bio."),
     )
 
     panels = [
@@ -565,6 +574,7 @@ class Reference(Orderable):
         max_length=32,
         choices=ReferenceType.choices,
         default=ReferenceType.ARTICLE_JOURNAL,
+        help_text=_("What kind of work it is; the citation style depends on it."),
     )
     authors = models.TextField(
         _("authors"),
@@ -574,7 +584,11 @@ class Reference(Orderable):
             "author goes on its own line without a comma."
         ),
     )
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(
+        _("title"),
+        max_length=500,
+        help_text=_("Of the article, chapter, book or web page, as published."),
+    )
     container_title = models.CharField(
         _("journal or book"),
         max_length=500,
@@ -588,17 +602,29 @@ class Reference(Orderable):
         validators=[validate_issued],
         help_text=_("YYYY, YYYY-MM or YYYY-MM-DD; a range as 2020-10/2020-12."),
     )
-    volume = models.CharField(_("volume"), max_length=32, blank=True)
-    issue = models.CharField(_("issue"), max_length=32, blank=True)
+    volume = models.CharField(
+        _("volume"), max_length=32, blank=True, help_text=_("Journal volume.")
+    )
+    issue = models.CharField(
+        _("issue"), max_length=32, blank=True, help_text=_("Journal issue or number.")
+    )
     page_range = models.CharField(
         _("pages"),
         max_length=64,
         blank=True,
         help_text=_("Page range or article number (e-locator), e.g. 525-534 or l185."),
     )
-    publisher = models.CharField(_("publisher"), max_length=255, blank=True)
+    publisher = models.CharField(
+        _("publisher"),
+        max_length=255,
+        blank=True,
+        help_text=_("For books, chapters, reports and web pages."),
+    )
     publisher_place = models.CharField(
-        _("place of publication"), max_length=255, blank=True
+        _("place of publication"),
+        max_length=255,
+        blank=True,
+        help_text=_("City of the publisher, e.g. Treasure Island (FL)."),
     )
     doi = models.CharField(
         _("DOI"),
@@ -626,6 +652,7 @@ class Reference(Orderable):
         max_length=2000,
         blank=True,
         validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Where to read it online, when it has no DOI (http or https)."),
     )
     raw_text = models.TextField(
         _("citation as written"),
@@ -735,7 +762,11 @@ class ArticlePerson(Orderable):
     """A person in one of an article's ordered lists of people."""
 
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Choose from People (Snippets), or add someone new there."),
     )
 
     panels = [FieldPanel("person")]

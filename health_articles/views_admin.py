@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from .models import DUE_SOON_DAYS, HealthArticlePage
+from .models import DUE_SOON_DAYS, REVIEW_STATUS_LABELS, HealthArticlePage
 from .reference_import import (
     EXPORTS,
     detect_format,
@@ -57,10 +58,32 @@ class ReviewDueReportView(ReportView):
         ).order_by("next_review_due", "title")
 
     def decorate_paginated_queryset(self, object_list):
-        labels = {"overdue": _("Overdue"), "due_soon": _("Due soon")}
         for page in object_list:
-            page.review_state_label = labels.get(page.review_status(), "")
+            page.review_state_label = REVIEW_STATUS_LABELS[page.review_status()]
         return object_list
+
+
+def _tag_names(page):
+    return ", ".join(sorted((tag.name for tag in page.tags.all()), key=str.lower))
+
+
+class HealthArticleListingViewSet(PageListingViewSet):
+    """All health articles in one listing, with review status and tags."""
+
+    model = HealthArticlePage
+    icon = "doc-full"
+    menu_label = _("Health articles")
+    add_to_admin_menu = True
+    menu_order = 150
+    columns = [
+        *PageListingViewSet.columns,
+        Column(
+            "review",
+            label=_("Review"),
+            accessor=lambda page: REVIEW_STATUS_LABELS[page.review_status()],
+        ),
+        Column("tags", label=_("Tags"), accessor=_tag_names),
+    ]
 
 
 class ImportReferencesForm(forms.Form):

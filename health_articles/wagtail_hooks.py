@@ -12,7 +12,12 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from .models import HealthArticlePage, HealthArticlePageMixin
 from .rich_text import CITATION_ENTITY, CITATION_LINKTYPE, CitationLinkHandler
-from .views_admin import ReviewDueReportView, export_references, import_references
+from .views_admin import (
+    HealthArticleListingViewSet,
+    ReviewDueReportView,
+    export_references,
+    import_references,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -65,6 +70,11 @@ def reference_buttons(page, user, view_name, next_url=None):
             priority=85,
             page=page,
         )
+
+
+@hooks.register("register_admin_viewset")
+def register_article_listing():
+    return HealthArticleListingViewSet("health_article_listing")
 
 
 @hooks.register("after_create_page")
