@@ -1,6 +1,6 @@
 """API benchmark: this app's endpoints against stock Wagtail v2 and a ceiling.
 
-    python bench/api_bench.py [--articles 1000] [--repeat 30]
+    python bench/api_bench.py [--articles 1000] [--repeat 30] [--explain]
 
 Builds (once, then reuses) a database of realistic articles: three condition
 sections, five treatments, 16 references, three tags and a hero image each.
@@ -13,6 +13,8 @@ the p50 and p95 latency and the SQL queries of:
 - ceiling: a Django view answering the same bytes from memory.
 
 SQLite in bench/bench.sqlite3 unless DATABASE_URL names another database.
+With --explain (PostgreSQL), prints the query plans (EXPLAIN ANALYZE) of the
+slowest queries of the tag filter, the tag counts and search.
 """
 
 import argparse
@@ -166,10 +168,25 @@ def measure(client, url, repeat, fresh=False):
     return statistics.median(times), p95, queries, body
 
 
+def explain(client, url, slowest=2):
+    """Print EXPLAIN ANALYZE of the ``slowest`` queries ``url`` makes."""
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"{url}&_={time.perf_counter_ns()}")
+    ranked = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+    print(f"\n=== {url}: {len(ranked)} queries; slowest {slowest}:")
+    for query in ranked[:slowest]:
+        print(f"\n-- {float(query['time']) * 1000:.1f} ms: {query['sql'][:300]}…")
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + query["sql"])
+            print("\n".join(row[0] for row in cursor.fetchall()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -217,6 +234,10 @@ def main():
         )
         rows.append((name, built, cached, stock, ceiling))
         print(f"  measured {name}", flush=True)
+    if args.explain and connection.vendor == "postgresql":
+        for name, url, _has_stock in scenarios:
+            if name in ("tag filter (slug, OR)", "tags list", "search"):
+                explain(client, url if "?" in url else url + "?")
     # Memory of building one list of 100, measured apart: tracing slows Python.
     tracemalloc.start()
     client.get(scenarios[1][1] + f"&_={time.perf_counter_ns()}")

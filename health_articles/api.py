@@ -1,5 +1,6 @@
 import re
 
+import swapper
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -14,8 +15,10 @@ from rest_framework.response import Response
 from taggit.models import Tag
 from wagtail.api.utils import get_full_url
 from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.serializers import PageParentField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.api.validators import SiteFilterValidator
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Site
@@ -124,6 +127,41 @@ class TagFilter(BaseFilterBackend):
         return filter_by_tags(queryset, all_of, any_of)
 
 
+def public_site_pages(request):
+    """Live pages of the request's site (or ``?site=``) that have no view
+    restriction, as Wagtail's ``get_public_pages_queryset`` but reading the
+    restrictions once."""
+    Page = swapper.load_model("wagtailcore", "Page")
+    pages = Page.objects.live().public()
+    try:
+        site = SiteFilterValidator(
+            site=request.GET.get("site"), request=request
+        ).site_obj
+    except ValueError as exc:
+        raise BadRequestError(str(exc)) from exc
+    if site is None:
+        return pages.none()
+    scoped = pages.descendant_of(site.root_page, inclusive=True)
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        for translation in site.root_page.get_translations():
+            scoped |= pages.descendant_of(translation, inclusive=True)
+    return scoped
+
+
+class VisibleParentField(PageParentField):
+    """``meta.parent`` as Wagtail serves it, found with one query, not two."""
+
+    def get_attribute(self, instance):
+        parent_path = instance.path[: -instance.steplen]
+        if not parent_path:
+            return None
+        return self.context["base_queryset"].filter(path=parent_path).first()
+
+
+class ArticlePageSerializer(PageSerializer):
+    parent = VisibleParentField(read_only=True)
+
+
 class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, loading article relations in bulk.
 
@@ -133,6 +171,7 @@ class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIVie
     filters.
     """
 
+    base_serializer_class = ArticlePageSerializer
     filter_backends = [
         *PagesAPIViewSet.filter_backends[:-1],
         TagFilter,
@@ -196,23 +235,44 @@ class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIVie
         ]
 
     def get_base_queryset(self):
-        # Public means no restriction at all, whatever the reader's session
-        # holds: responses are cached and shared between readers. Built once
-        # a request: each build reads every page view restriction.
+        # Live pages of the requested site with no view restriction at all,
+        # whatever the reader's session holds: responses are cached and shared
+        # between readers. Built once a request (it reads the restrictions);
+        # stock Wagtail reads them a second time for the reader's session.
         if not hasattr(self, "_base_queryset"):
-            self._base_queryset = super().get_base_queryset().public()
+            self._base_queryset = public_site_pages(self.request)
         return self._base_queryset
 
     def get_object(self):
-        article = super().get_object()
-        if isinstance(article, HealthArticlePage) and not hasattr(
-            article, "_prefetched_objects_cache"
-        ):
-            lookups = [
-                lookup for group in self.field_prefetches.values() for lookup in group
-            ]
-            prefetch_related_objects([article], *lookups)
-        return article
+        # Read once: Wagtail asks for the object to pick the serializer too.
+        if not hasattr(self, "_object"):
+            article = self._public_article()
+            if article is None:
+                article = super().get_object()
+            if isinstance(article, HealthArticlePage):
+                lookups = [
+                    lookup
+                    for group in self.field_prefetches.values()
+                    for lookup in group
+                ]
+                prefetch_related_objects([article], *lookups)
+            self._object = article
+        return self._object
+
+    def _public_article(self):
+        """The requested article in one query, or None for other pages (which
+        take Wagtail's way: the page, then its specific type) and for
+        requests with filters, which Wagtail applies to details too."""
+        if set(self.request.GET) - NOT_FILTERS - {"citation_style", "site"}:
+            return None
+        return (
+            HealthArticlePage.objects.filter(
+                pk=self.kwargs.get("pk"),
+                pk__in=self.get_base_queryset().values("pk"),
+            )
+            .select_related("locale", "hero_image")
+            .first()
+        )
 
     def get_queryset(self):
         queryset = super().get_queryset()

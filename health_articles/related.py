@@ -1,6 +1,18 @@
 """Articles related to an article: by shared tags, then shared conditions."""
 
-from django.db.models import Count, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from .blocks import CONDITION_SEPARATOR as SEPARATOR
 from .blocks import condition_names
@@ -10,38 +22,37 @@ from .models import HealthArticleTag
 def related_articles(article, candidates, limit=5):
     """Up to ``limit`` of ``candidates`` ranked by (shared tags, shared conditions).
 
-    Costs the same few queries however many candidates there are; candidates
-    sharing neither a tag nor a condition are left out.
+    One query, however many candidates there are: the database counts, for
+    the candidates sharing a tag or a condition name, the tags they share
+    and the condition sections of ``article`` they share a name with, and
+    returns the best ``limit`` pages. Candidates sharing neither are left out.
     """
     candidates = candidates.exclude(pk=article.pk)
     tag_ids = [tag.pk for tag in article.tags.all()]
-    shared_tags = dict(
-        HealthArticleTag.objects.filter(
-            tag_id__in=tag_ids, content_object_id__in=candidates.values("pk")
-        )
-        .values("content_object_id")
-        .annotate(shared=Count("tag_id", distinct=True))
-        .values_list("content_object_id", "shared")
+    shares_a_tag = HealthArticleTag.objects.filter(
+        tag_id__in=tag_ids, content_object_id=OuterRef("pk")
     )
-    sections = condition_names(article.body)
-    shared_conditions = {}
-    names = set().union(*sections) if sections else set()
-    if names:
-        query = Q()
+    tag_count = Subquery(
+        shares_a_tag.values("content_object_id")
+        .annotate(shared=Count("tag_id", distinct=True))
+        .values("shared")[:1]
+    )
+    condition_count = Value(0)
+    any_condition = Q(pk__in=[])
+    for names in condition_names(article.body):
+        names_match = Q()
         for name in names:
-            query |= Q(condition_index__contains=f"{SEPARATOR}{name}{SEPARATOR}")
-        for pk, index in candidates.filter(query).values_list("pk", "condition_index"):
-            their_names = set(index.split(SEPARATOR))
-            shared_conditions[pk] = sum(
-                1 for section in sections if section & their_names
-            )
-    ranked = sorted(
-        set(shared_tags) | set(shared_conditions),
-        key=lambda pk: (-shared_tags.get(pk, 0), -shared_conditions.get(pk, 0), -pk),
-    )[:limit]
-    pages = candidates.in_bulk(ranked)
-    return [
-        (pages[pk], shared_tags.get(pk, 0), shared_conditions.get(pk, 0))
-        for pk in ranked
-        if pk in pages
-    ]
+            names_match |= Q(condition_index__contains=f"{SEPARATOR}{name}{SEPARATOR}")
+        any_condition |= names_match
+        condition_count += Case(When(names_match, then=1), default=0)
+    ranked = (
+        candidates.filter(Q(Exists(shares_a_tag)) | any_condition)
+        .annotate(
+            shared_tags=Coalesce(tag_count, 0),
+            shared_conditions=ExpressionWrapper(
+                condition_count, output_field=IntegerField()
+            ),
+        )
+        .order_by("-shared_tags", "-shared_conditions", "-pk")[:limit]
+    )
+    return [(page, page.shared_tags, page.shared_conditions) for page in ranked]

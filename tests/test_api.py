@@ -6,6 +6,8 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, PageViewRestriction
 
+from health_articles.models import HealthArticlePage
+
 from .conftest import publish
 from .factories import HealthArticlePageFactory, condition_section, treatment
 
@@ -315,3 +317,18 @@ def test_a_list_of_100_full_articles_costs_what_a_list_of_20_does(
         return len(captured)
 
     assert queries(20) == queries(100) <= 12
+
+
+def test_an_article_detail_costs_at_most_ten_queries(
+    client, demo_content, no_stored_responses
+):
+    hip = HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
+    url = f"/api/v2/pages/{hip.pk}/"
+    client.get(url + "?_=warm")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    data = response.json()
+    # Everything a detail carries: people, references, related articles...
+    assert data["authors"] and data["reviewers"] and data["related_articles"]
+    assert data["meta"]["parent"]["id"] == hip.get_parent().pk
+    assert len(captured) <= 10

@@ -3,18 +3,12 @@ frontend on another origin, and a browser (Playwright with the system
 Chromium). Screenshots of failed tests go to tests/e2e/screenshots/."""
 
 import functools
-import os
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an event loop running in the test's thread,
-# which makes Django refuse database calls from test code unless told that
-# this is safe (it is: nothing else runs in that loop).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
@@ -39,12 +33,17 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(monkeypatch):
+    """Chromium for one test. Playwright's sync API runs an event loop in the
+    test's thread while the browser is open, so Django is told that database
+    calls from that thread are safe (nothing else runs in the loop); the
+    browser is closed before the database is reset for the next test."""
     if CHROMIUM is None:
         pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
