@@ -13,7 +13,17 @@ const ARTICLE_TYPE = "health_articles.HealthArticlePage";
 const TIMEOUT_MS = 15000;
 
 const params = new URLSearchParams(location.search);
-const apiParam = params.get("api");
+// ?api= may only point at this machine: a link to this page must not be able
+// to show another server's content (a fake preview, say) under its address.
+const LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+const apiParam = (() => {
+  const value = params.get("api");
+  try {
+    return value && LOCAL_HOSTS.includes(new URL(value).hostname) ? value : null;
+  } catch {
+    return null;
+  }
+})();
 const main = document.getElementById("main");
 const view = document.getElementById("view");
 const statusRegion = document.getElementById("status");

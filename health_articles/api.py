@@ -26,7 +26,12 @@ from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from . import citations
 from .caching import CachedAPIMixin
-from .models import ArticleAuthor, ArticleReviewer, HealthArticlePage
+from .models import (
+    ArticleAuthor,
+    ArticleReviewer,
+    HealthArticlePage,
+    HealthArticlePageMixin,
+)
 from .reference_import import EXPORTS, export
 from .tags import (
     TagFilterError,
@@ -268,6 +273,8 @@ class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIVie
         return (
             HealthArticlePage.objects.filter(
                 pk=self.kwargs.get("pk"),
+                # Not a page type built on this one: that takes Wagtail's way.
+                content_type=ContentType.objects.get_for_model(HealthArticlePage),
                 pk__in=self.get_base_queryset().values("pk"),
             )
             .select_related("locale", "hero_image")
@@ -300,8 +307,15 @@ class PagePreviewAPIViewSet(HealthArticlePagesAPIViewSet):
     """
 
     cache_responses = False
-    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
-        ["content_type", "token", "citation_style"]
+    known_query_parameters = frozenset(
+        [
+            "content_type",
+            "token",
+            "citation_style",
+            "rich_text_format",
+            "fields",
+            "format",
+        ]
     )
 
     def listing_view(self, request):
@@ -326,7 +340,7 @@ class PagePreviewAPIViewSet(HealthArticlePagesAPIViewSet):
         except (LookupError, ValueError):
             raise invalid from None
         if not issubclass(model, HeadlessPreviewMixin) or not issubclass(
-            model, HealthArticlePage
+            model, HealthArticlePageMixin
         ):
             raise invalid
         token = self.request.GET.get("token", "")

@@ -29,14 +29,13 @@ class ReferenceListField(Field):
         style = citations.DEFAULT_STYLE
         if request is not None:
             style = request.GET.get("citation_style", style)
-        numbers = article.reference_numbers
         uncited = {reference.key for reference in article.uncited_references}
         entries = []
         for reference in article.numbered_references:
             formatted_html = reference.formatted_html(style)
             entries.append(
                 {
-                    "number": numbers[reference.key],
+                    "number": reference.number,
                     "key": reference.key,
                     "anchor": reference_anchor(reference.key),
                     "cited": reference.key not in uncited,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.rich_text import RichText
 
-from .rich_text import cited_keys, number_citations
+from .rich_text import cited_keys, number_citations, sanitise, without_citations
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 # Text of the article body may also cite its references.
@@ -64,11 +64,23 @@ class CitingRichTextBlock(blocks.RichTextBlock):
         super().__init__(**kwargs)
 
     def get_api_representation(self, value, context=None):
-        representation = super().get_api_representation(value, context)
-        numbers = (context or {}).get("reference_numbers")
-        if numbers is None:
-            return representation
-        return number_citations(representation, numbers)
+        context = context or {}
+        numbers = context.get("reference_numbers")
+        stored_form = context.get("_wagtail_rich_text_format", "").startswith("db_")
+        if numbers is not None and not stored_form:
+            value = RichText(number_citations(value.source, numbers))
+        return super().get_api_representation(value, context)
+
+    def clean(self, value):
+        """Keep only what the editor could have entered (documents imported
+        with import_articles come here too): the editor's own conversion."""
+        try:
+            return RichText(sanitise(super().clean(value).source, self.features))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def get_searchable_content(self, value):
+        return super().get_searchable_content(RichText(without_citations(value.source)))
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -304,7 +316,7 @@ def table_of_contents(body):
 
 def _texts(value):
     if isinstance(value, RichText):
-        yield strip_tags(value.source)
+        yield strip_tags(without_citations(value.source))
     elif isinstance(value, str):
         yield value
     elif isinstance(value, dict) or hasattr(value, "items"):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.blocks import StreamBlockValidationError
 
-from .blocks import cited_reference_keys
+from .blocks import RICH_TEXT_FEATURES, cited_reference_keys
 from .models import (
     ArticleAuthor,
     ArticleReviewer,
@@ -20,6 +20,7 @@ from .models import (
     Person,
     Reference,
 )
+from .rich_text import sanitise
 
 FORMAT = "health_articles/1"
 PERSON_FIELDS = ["name", "credentials", "job_title", "bio", "profile_url", "same_as"]
@@ -147,7 +148,7 @@ def _build_references(entries, location):
         except ValidationError as exc:
             raise _first_error(exc, here) from exc
         references.append(reference)
-    keys = [reference.key for reference in references]
+    keys = [reference.key.lower() for reference in references]
     for number, key in enumerate(keys):
         if key in keys[:number]:
             raise DocumentError(f"{location}[{number}].key", f"repeats “{key}”")
@@ -172,7 +173,7 @@ def _build_body(raw, keys, location):
             raise DocumentError(
                 f"{location}{where}", f"no reference has the key “{key}”"
             )
-    return raw
+    return value  # cleaned: rich text reduced to what the editor allows
 
 
 def _first_block_error(data, where=""):
@@ -225,7 +226,15 @@ def _import_article(entry, location, people):
     article.summary = _require(entry, "summary", str, location)
     article.seo_title = entry.get("seo_title", "")
     article.search_description = entry.get("search_description", "")
-    article.disclaimer = entry.get("disclaimer", "")
+    try:
+        article.disclaimer = sanitise(
+            _require(entry, "disclaimer", str, location)
+            if "disclaimer" in entry
+            else "",
+            RICH_TEXT_FEATURES,
+        )
+    except ValueError as exc:
+        raise DocumentError(f"{location}.disclaimer", str(exc)) from exc
     article.body = body
     article.first_published_at = _parse_date(
         entry.get("first_published_at"),

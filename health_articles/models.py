@@ -1,8 +1,10 @@
 import datetime
 import math
+import secrets
 
 import swapper
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
@@ -49,6 +51,7 @@ from .blocks import (
     table_of_contents,
     word_count,
 )
+from .caching import DEFAULT_TIMEOUT, content_version
 from .forms import HealthArticlePageForm
 from .panels import ReferenceToolsPanel
 
@@ -116,6 +119,18 @@ class HealthArticleSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("health article settings")
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings, kept in the cache until anything readers see
+        changes (saving these settings does): every article page and API
+        detail reads them."""
+        key = f"health_articles:settings:{site.pk}:{content_version()}"
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, DEFAULT_TIMEOUT)
+        return instance
 
 
 def validate_http_urls(value):
@@ -380,26 +395,35 @@ class HealthArticlePageMixin(models.Model):
         return list(dict.fromkeys([*self.authors, *self.reviewers]))
 
     @cached_property
+    def cited_keys(self):
+        """Every reference key the body cites, in reading order (repeats too)."""
+        return [key for _path, key in cited_reference_keys(self.body)]
+
+    @cached_property
     def reference_numbers(self):
         """Map each reference key to its number: references are numbered in
         the order the body first cites them, then the uncited ones in list
         order."""
         keys = [reference.key for reference in self.references.all()]
         known = set(keys)
-        cited = [key for _path, key in cited_reference_keys(self.body) if key in known]
+        cited = [key for key in self.cited_keys if key in known]
         order = dict.fromkeys([*cited, *keys])
         return {key: number for number, key in enumerate(order, start=1)}
 
     @property
     def numbered_references(self):
-        """The reference list in the order of its numbers."""
+        """The reference list in the order of its numbers, each reference
+        with its ``number``."""
         numbers = self.reference_numbers
-        return sorted(self.references.all(), key=lambda ref: numbers[ref.key])
+        references = sorted(self.references.all(), key=lambda ref: numbers[ref.key])
+        for reference in references:
+            reference.number = numbers[reference.key]
+        return references
 
     @property
     def uncited_references(self):
         """References that nothing in the body cites."""
-        cited = {key for _path, key in cited_reference_keys(self.body)}
+        cited = set(self.cited_keys)
         return [ref for ref in self.references.all() if ref.key not in cited]
 
     def reference_warnings(self):
@@ -529,6 +553,21 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
         if getattr(settings, "WAGTAIL_HEADLESS_PREVIEW", {}).get("CLIENT_URLS"):
             return [(FRONTEND_PREVIEW, _("Frontend")), ("", _("Site page"))]
         return super().preview_modes
+
+    def create_page_preview(self):
+        """As wagtail-headless-preview does, with a random part in the signed
+        identifier: each preview gets a token of its own, so two editors
+        previewing the same page in the same second never share one."""
+        if self.pk is None:
+            parent = self.get_parent()
+            identifier = f"parent_id={parent.pk};page_type={self._meta.label}"
+        else:
+            identifier = f"id={self.pk}"
+        identifier += f";nonce={secrets.token_urlsafe(12)}"
+        preview, _created = self.update_page_preview(
+            self.get_preview_signer().sign(identifier)
+        )
+        return preview
 
     def serve_preview(self, request, mode_name):
         if mode_name == FRONTEND_PREVIEW:

@@ -623,11 +623,15 @@ INLINE = "\x01"
 
 
 def _trim_identifier(value: str) -> str:
-    """Drop trailing punctuation and unbalanced closing brackets."""
+    """Drop trailing punctuation and unbalanced closing brackets, including
+    the angle brackets around a link (<https://doi.org/…>)."""
+    value = value.lstrip("<")
     while True:
         value = value.rstrip(".,;:")
-        unbalanced = (value.endswith(")") and value.count(")") > value.count("(")) or (
-            value.endswith("]") and value.count("]") > value.count("[")
+        unbalanced = (
+            (value.endswith(")") and value.count(")") > value.count("("))
+            or (value.endswith("]") and value.count("]") > value.count("["))
+            or (value.endswith(">") and value.count(">") > value.count("<"))
         )
         if not unbalanced:
             return value

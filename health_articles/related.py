@@ -38,8 +38,10 @@ def related_articles(article, candidates, limit=5):
         .values("shared")[:1]
     )
     condition_count = Value(0)
-    any_condition = Q(pk__in=[])
+    any_condition = Q(pk__in=[])  # matches nothing; OR-ed with each section
     for names in condition_names(article.body):
+        if not names:
+            continue
         names_match = Q()
         for name in names:
             names_match |= Q(condition_index__contains=f"{SEPARATOR}{name}{SEPARATOR}")

@@ -5,16 +5,14 @@ The citation is stored as a link of its own type, naming the reference key::
 
     <a linktype="citation" key="abbott2013">[abbott2013]</a>
 
-Rendered (on the page and in the API), it becomes a link to the reference
-list entry showing the reference's number::
+Numbers follow the first appearance of each citation in the article (see
+``HealthArticlePageMixin.reference_numbers``), which a link handler, seeing
+one link at a time, cannot know; so ``number_citations`` first writes each
+number into the stored form (``number="3"``, text ``[3]``), and the link
+handler renders that, on the page and in the API, as a link to the entry::
 
     <a href="#ref-abbott2013" class="citation" data-reference-key="abbott2013"
        data-reference-number="3" aria-label="Reference 3">[3]</a>
-
-Numbers follow the first appearance of each citation in the article (see
-``HealthArticlePageMixin.reference_numbers``), so the link handler alone, which
-sees one link at a time, cannot know them: it renders the link and
-``number_citations`` puts the numbers in.
 """
 
 import html
@@ -38,9 +36,16 @@ class CitationLinkHandler(LinkHandler):
     @classmethod
     def expand_db_attributes(cls, attrs):
         key = html.escape(attrs.get("key", ""))
+        number = attrs.get("number", "")
+        if not number.isdigit():
+            return (
+                f'<a href="#{reference_anchor(key)}" class="citation" '
+                f'data-reference-key="{key}">'
+            )
         return (
             f'<a href="#{reference_anchor(key)}" class="citation" '
-            f'data-reference-key="{key}">'
+            f'data-reference-key="{key}" data-reference-number="{number}" '
+            f'aria-label="Reference {number}">'
         )
 
 
@@ -52,31 +57,58 @@ def cited_keys(source):
             yield attrs["key"]
 
 
-RENDERED_CITATION = re.compile(
-    r'<a href="#[^"]*" class="citation" data-reference-key="([^"]*)">.*?</a>',
-    re.DOTALL,
-)
+# A link of the stored form with its text (links do not nest).
+STORED_LINK = re.compile(r"<a\b([^>]*)>.*?</a>", re.DOTALL)
 
 
-def number_citations(rendered_html, numbers):
-    """Display HTML with every citation showing its reference's number, ``[n]``.
+def number_citations(source, numbers):
+    """Stored rich text with each citation carrying its reference's number.
 
-    ``numbers`` maps reference keys to numbers; a key it lacks (a citation of
-    a reference that has since been removed) shows as ``[?]``.
+    ``numbers`` maps reference keys to numbers; a citation of a key it lacks
+    (a reference since removed) reads ``[?]``. Other links are left alone.
     """
 
-    def replace(match):
-        key = match.group(1)
-        number = numbers.get(html.unescape(key))
-        if number is None:
-            return (
-                f'<a href="#{reference_anchor(key)}" class="citation" '
-                f'data-reference-key="{key}">[?]</a>'
-            )
-        return (
-            f'<a href="#{reference_anchor(key)}" class="citation" '
-            f'data-reference-key="{key}" data-reference-number="{number}" '
-            f'aria-label="Reference {number}">[{number}]</a>'
-        )
+    def number(match):
+        attrs = extract_attrs(match.group(1))
+        if attrs.get("linktype") != CITATION_LINKTYPE:
+            return match.group(0)
+        key = attrs.get("key", "")
+        escaped = html.escape(key)
+        if key not in numbers:
+            return f'<a linktype="citation" key="{escaped}">[?]</a>'
+        n = numbers[key]
+        return f'<a linktype="citation" key="{escaped}" number="{n}">[{n}]</a>'
 
-    return RENDERED_CITATION.sub(replace, str(rendered_html))
+    return STORED_LINK.sub(number, source or "")
+
+
+def without_citations(source):
+    """Stored rich text with the citations taken out (for counting words)."""
+    return STORED_LINK.sub(
+        lambda match: (
+            ""
+            if extract_attrs(match.group(1)).get("linktype") == CITATION_LINKTYPE
+            else match.group(0)
+        ),
+        source or "",
+    )
+
+
+def sanitise(source, features):
+    """Stored rich text reduced to what the editor with ``features`` allows.
+
+    The admin's own round trip (stored form -> Draftail's content state ->
+    stored form): scripts, event handlers, unknown elements and links of
+    other kinds are dropped, as they would be had an editor typed it.
+    """
+    from wagtail.admin.rich_text.converters.contentstate import (
+        ContentstateConverter,
+    )
+
+    if not source:
+        return source
+    converter = ContentstateConverter(features=features)
+    try:
+        return converter.to_database_format(converter.from_database_format(source))
+    except Exception as exc:  # the converter asserts on markup it cannot nest
+        raise ValueError(f"not readable as rich text ({exc})") from exc

@@ -58,6 +58,13 @@ def page_changed(sender, instance, **kwargs):
     purge_frontend_cache(instance)
 
 
+def discard_previews(sender, instance, **kwargs):
+    """A published or deleted page's previews are done with: their drafts go."""
+    from wagtail_headless_preview.models import PagePreview
+
+    PagePreview.objects.filter(token__startswith=f"id={instance.pk};").delete()
+
+
 def settings_changed(sender, instance, created=False, **kwargs):
     # Settings are created with their defaults the first time a page reads
     # them; that changes nothing readers see.
@@ -83,6 +90,9 @@ def register_signal_handlers():
     ]
     for model in page_models:
         post_delete.connect(bump_content_version, sender=model)
+    article_model = apps.get_model("health_articles", "HealthArticlePage")
+    page_published.connect(discard_previews, sender=article_model)
+    post_delete.connect(discard_previews, sender=article_model)
     for model in others:
         post_save.connect(bump_content_version, sender=model)
         post_delete.connect(bump_content_version, sender=model)

@@ -122,7 +122,7 @@ def test_preview_renders_the_unsaved_article(editor_client, index):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Osteoarthritis of the hip" in content
-    assert 'href="#ref-' in content
+    assert 'href="#ref-abbott2013"' in content
     assert not HealthArticlePage.objects.exists()
 
 

@@ -323,6 +323,8 @@ def test_an_article_detail_costs_at_most_ten_queries(
     client, demo_content, no_stored_responses
 ):
     hip = HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
+    hip.hero_image = Image.objects.create(title="Hip", file=get_test_image_file())
+    publish(hip)
     url = f"/api/v2/pages/{hip.pk}/"
     client.get(url + "?_=warm")
     with CaptureQueriesContext(connection) as captured:
@@ -330,5 +332,6 @@ def test_an_article_detail_costs_at_most_ten_queries(
     data = response.json()
     # Everything a detail carries: people, references, related articles...
     assert data["authors"] and data["reviewers"] and data["related_articles"]
+    assert data["hero_image_rendition"]["url"]
     assert data["meta"]["parent"]["id"] == hip.get_parent().pk
     assert len(captured) <= 10

@@ -6,6 +6,8 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.test.utils.form_data import rich_text
 
 from health_articles.blocks import BODY_TEXT_FEATURES
@@ -110,18 +112,75 @@ def test_stored_form_is_served_on_request(client, cited_article):
 
 
 def test_listing_numbers_citations_without_extra_queries(
-    client, cited_article, index, django_assert_max_num_queries
+    client, cited_article, index, no_stored_responses
 ):
+    url = "/api/v2/pages/?type=health_articles.HealthArticlePage&fields=body"
+
+    def queries():
+        client.get(url + "&_=warm")
+        with CaptureQueriesContext(connection) as captured:
+            items = client.get(url).json()["items"]
+        return len(captured), items
+
+    few, _items = queries()
     for n in range(5):
         page = HealthArticlePageFactory(parent=index, slug=f"more-{n}")
         ReferenceFactory(page=page, key="ahuja2020")
         ReferenceFactory(page=page, key="abbott2013")
         publish(page)
-    url = "/api/v2/pages/?type=health_articles.HealthArticlePage&fields=body"
-    with django_assert_max_num_queries(12):
-        items = client.get(url).json()["items"]
+    many, items = queries()
+    assert len(items) == 6
+    assert many == few
     cited = next(item for item in items if item["id"] == cited_article.pk)
     assert "[1]" in cited["body"][0]["value"]
+
+
+def test_markdown_shows_the_numbers(client, cited_article):
+    data = client.get(
+        f"/api/v2/pages/{cited_article.pk}/?rich_text_format=markdown"
+    ).json()
+    # Markdown escapes the brackets: \[1\] reads [1].
+    assert "\\[1\\]" in data["body"][0]["value"]
+    assert "[c]" not in data["body"][0]["value"]
+
+
+def test_citations_are_not_counted_as_words(index):
+    plain = HealthArticlePageFactory(
+        parent=index,
+        body=[{"type": "rich_text", "value": "<p>Hip pain is common.</p>"}],
+    )
+    cited = HealthArticlePageFactory(
+        parent=index,
+        body=[
+            {"type": "rich_text", "value": f"<p>Hip pain is common. {cite('a')}</p>"}
+        ],
+    )
+    assert cited.word_count == plain.word_count
+
+
+def test_a_key_cannot_break_out_of_its_attribute(client, index):
+    hostile = 'a" onmouseover="alert(1)'
+    page = HealthArticlePageFactory(
+        parent=index,
+        slug="hostile",
+        body=[
+            {
+                "type": "rich_text",
+                "value": '<p><a linktype="citation" '
+                'key="a&quot; onmouseover=&quot;alert(1)">x</a></p>',
+            }
+        ],
+    )
+    publish(page)
+    for html in (
+        client.get(page.url).content.decode(),
+        client.get(f"/api/v2/pages/{page.pk}/").json()["body"][0]["value"],
+    ):
+        soup = BeautifulSoup(html, "html.parser")
+        link = soup.select_one("a.citation")
+        assert link.get_text() == "[?]"
+        assert link["data-reference-key"] == hostile
+        assert not link.has_attr("onmouseover")
 
 
 def test_page_shows_numbers_linked_to_the_list(client, cited_article):
@@ -246,4 +305,37 @@ def test_import_refuses_a_citation_of_a_missing_key(cited_article, index):
     article["slug"] = "copy"
     article["body"][0]["value"] = f"<p>{cite('zzz')}</p>"
     with pytest.raises(DocumentError, match="no reference has the key “zzz”"):
+        import_document(document)
+
+
+def test_import_keeps_only_what_the_editor_allows(cited_article, index):
+    document = export_document(HealthArticlePage.objects.filter(pk=cited_article.pk))
+    article = document["articles"][0]
+    article["slug"] = "imported"
+    article["body"][0]["value"] = (
+        '<p onclick="steal()">Hip pain <img src="x" onerror="alert(1)"/>'
+        f"<script>alert(2)</script>is common {cite('c')}.</p>"
+    )
+    article["disclaimer"] = '<p>See a doctor.<iframe src="https://x"></iframe></p>'
+    [imported] = import_document(document)
+    stored = imported.body[0].value.source
+    for bad in ("onclick", "<img", "onerror", "alert(1)", "<script"):
+        assert bad not in stored
+    assert 'linktype="citation"' in stored and "is common" in stored
+    assert "<iframe" not in imported.disclaimer
+    assert "See a doctor." in imported.disclaimer
+
+
+def test_import_refuses_keys_differing_only_in_case(cited_article):
+    document = export_document(HealthArticlePage.objects.filter(pk=cited_article.pk))
+    document["articles"][0]["references"][1]["key"] = "A"
+    with pytest.raises(DocumentError, match="repeats"):
+        import_document(document)
+
+
+def test_import_refuses_rich_text_it_cannot_read(cited_article):
+    document = export_document(HealthArticlePage.objects.filter(pk=cited_article.pk))
+    document["articles"][0]["slug"] = "unreadable"
+    document["articles"][0]["body"][0]["value"] = "<p>Hip <img src=x> pain</p>"
+    with pytest.raises(DocumentError, match=r"body\[0\].*not readable"):
         import_document(document)

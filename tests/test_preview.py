@@ -155,14 +155,15 @@ def test_an_expired_token_gets_404(preview_token, client, settings):
     assert response.status_code == 404
 
 
-def test_unknown_parameters_are_refused(preview_token, client):
+@pytest.mark.parametrize("name", ["colour", "child_of", "search", "limit"])
+def test_other_parameters_are_refused(preview_token, client, name):
     content_type, token = preview_token
     response = client.get(
         "/api/v2/page_preview/",
-        {"content_type": content_type, "token": token, "colour": "red"},
+        {"content_type": content_type, "token": token, name: "3"},
     )
     assert response.status_code == 400
-    assert "colour" in response.json()["message"]
+    assert name in response.json()["message"]
 
 
 def test_without_a_frontend_preview_renders_the_site_page(article):
@@ -172,3 +173,32 @@ def test_without_a_frontend_preview_renders_the_site_page(article):
 def test_with_a_frontend_it_is_the_default_preview(frontend, article):
     assert article.default_preview_mode == "frontend"
     assert [mode for mode, _label in article.preview_modes] == ["frontend", ""]
+
+
+def test_a_genuine_token_for_a_row_of_another_type_gets_404(preview_token, client):
+    """The stored draft must be of the asked type, not just the token genuine."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail_headless_preview.models import PagePreview
+
+    from health_articles.models import HealthArticleIndexPage
+
+    content_type, token = preview_token
+    PagePreview.objects.filter(token=token).update(
+        content_type=ContentType.objects.get_for_model(HealthArticleIndexPage)
+    )
+    assert preview_api(client, content_type, token).status_code == 404
+
+
+def test_each_preview_has_a_token_of_its_own(frontend, editor_client, article):
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
+    first = open_preview(editor_client, url, article_form_data(slug=article.slug))
+    second = open_preview(editor_client, url, article_form_data(slug=article.slug))
+    assert first[1] != second[1]
+
+
+def test_publishing_discards_the_previews(preview_token, client, article):
+    from .conftest import publish
+
+    content_type, token = preview_token
+    publish(article)
+    assert preview_api(client, content_type, token).status_code == 404

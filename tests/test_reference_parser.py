@@ -544,6 +544,22 @@ def test_doi_with_brackets_and_labels():
     assert csl["page"] == "307-310"
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["Available from: <https://doi.org/10.1136/bmj.m1234>", "doi:<10.1136/bmj.m1234>."],
+)
+def test_doi_in_angle_brackets(written):
+    parsed = one(f"Smith J. A trial. BMJ. 2020;369:m1234. {written}")
+    assert parsed.csl["DOI"] == "10.1136/bmj.m1234"
+    assert not any(entry.startswith("DOI") for entry in parsed.needs_review)
+
+
+def test_a_doi_with_angle_brackets_of_its_own_keeps_them():
+    doi = "10.1002/(SICI)1097-4679(199710)53:6<555::AID-JCLP5>3.0.CO;2-#"
+    parsed = one(f"Smith J. A study. J Clin Psychol. 1997;53(6):555-67. doi:{doi}")
+    assert parsed.csl["DOI"] == doi
+
+
 def test_identifiers_inside_links_stay_in_the_link():
     csl = one(
         "Wang X, Li Y. A study of vitamin D. Nutrients. 2020;12(3):700. "

@@ -2,6 +2,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from wagtail.rich_text import RichText
 from wagtail.templatetags.wagtailcore_tags import richtext
 
 from ..rich_text import number_citations, reference_anchor
@@ -27,9 +28,8 @@ def cite(context, keys):
 @register.simple_tag(takes_context=True)
 def cited_richtext(context, value):
     """Rich text of the body, its citations showing reference numbers: [n]."""
-    return mark_safe(  # noqa: S308 - rendered by Wagtail, numbers are ints
-        number_citations(richtext(value), context.get("reference_numbers", {}))
-    )
+    numbers = context.get("reference_numbers", {})
+    return richtext(RichText(number_citations(value.source, numbers)))
 
 
 @register.simple_tag
