@@ -48,3 +48,35 @@ def test_the_check_finds_violations(page):
     """The checker is live: an image without a text alternative is critical."""
     page.set_content('<html><body><main><img src="x.png"></main></body></html>')
     assert any(v.startswith("image-alt (critical)") for v in axe_violations(page))
+
+
+def test_frontend_article_shows_evidence_and_linked_citations(
+    page, frontend, hip_article
+):
+    """The frontend, on another origin, renders the article from the API alone."""
+    page.goto(f"{frontend}/?article={hip_article.pk}")
+    page.locator("#ref-ahuja2020").wait_for()
+    assert page.get_by_role("heading", level=1).inner_text() == hip_article.title
+    sections = page.locator("section.condition")
+    assert sections.count() == 3
+    assert "Certainty of evidence (GRADE)" in page.locator("main").inner_text()
+    # Every citation links to an entry of the numbered list, which has it.
+    citations = page.locator("main a.citation")
+    assert citations.count() > 16
+    for href in set(citations.evaluate_all("links => links.map(a => a.hash)")):
+        assert page.locator(href).count() == 1
+    entries = page.locator("section.references ol > li")
+    assert entries.count() == 16
+    ahuja = page.locator("#ref-ahuja2020")
+    assert ahuja.get_by_role("link", name="DOI").get_attribute("href") == (
+        "https://doi.org/10.4103/joacp.JOACP_170_19"
+    )
+    assert ahuja.get_by_role("link", name="PubMed").get_attribute("href") == (
+        "https://pubmed.ncbi.nlm.nih.gov/33840922/"
+    )
+    # The in-text citation of the introduction is [1] and leads to its entry.
+    first = citations.first
+    assert first.inner_text() == "[1]"
+    first.click()
+    assert page.evaluate("document.activeElement.id") == "ref-ahuja2020"
+    assert page.js_errors == []
