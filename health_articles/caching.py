@@ -5,7 +5,8 @@ a page, a new privacy setting, edits to people, tags, images, documents,
 sites or settings) moves the content version on. A response's ETag is the
 version and the request; a conditional request whose ETag still matches
 answers 304 before any view code runs, and a full response is stored in the
-cache under its ETag, so it is built once per version.
+cache under its ETag, so it is built once per version: by one request, while
+others asking for it at the same time wait for it rather than build it too.
 """
 
 import hashlib
@@ -21,6 +22,11 @@ VERSION_KEY = "health_articles:content_version"
 RESPONSE_KEY = "health_articles:response:{}"
 DEFAULT_CACHE_CONTROL = "public, max-age=60"
 DEFAULT_TIMEOUT = 60 * 60
+# While one request builds a response, others asking for it wait this long
+# at most, looking for it every BUILD_POLL seconds.
+BUILDING_KEY = "{}:building"
+BUILD_WAIT = 10
+BUILD_POLL = 0.02
 
 
 def content_version(store=None):
@@ -71,6 +77,20 @@ def _not_modified(request, etag, last_modified):
     return False
 
 
+def _wait_for(store, key):
+    """The response another request is building, once stored (or None if
+    it takes longer than BUILD_WAIT seconds: then this request builds too)."""
+    deadline = time.monotonic() + BUILD_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(BUILD_POLL)
+        stored = store.get(key)
+        if stored is not None:
+            return stored
+        if store.get(BUILDING_KEY.format(key)) is None:  # it gave up
+            return None
+    return None
+
+
 class CachedAPIMixin:
     """ETag, Last-Modified, Cache-Control, 304s and stored responses for GETs.
 
@@ -96,23 +116,34 @@ class CachedAPIMixin:
             response = HttpResponseNotModified()
         else:
             key = RESPONSE_KEY.format(etag.strip('"'))
+            timeout = getattr(
+                settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT
+            )
             stored = store.get(key)
+            building = False
+            if stored is None and timeout:
+                # One build per stale response: the first request builds it,
+                # the others (in any process sharing the cache) wait for it.
+                building = store.add(BUILDING_KEY.format(key), 1, BUILD_WAIT)
+                if not building:
+                    stored = _wait_for(store, key)
             if stored is not None:
                 content, content_type = stored
                 response = HttpResponse(content, content_type=content_type)
             else:
-                response = super().dispatch(request, *args, **kwargs)
-                if response.status_code != 200:
-                    return response
-                if hasattr(response, "render"):
-                    response.render()
-                timeout = getattr(
-                    settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT
-                )
-                if timeout:
-                    store.set(
-                        key, (response.content, response["Content-Type"]), timeout
-                    )
+                try:
+                    response = super().dispatch(request, *args, **kwargs)
+                    if response.status_code != 200:
+                        return response
+                    if hasattr(response, "render"):
+                        response.render()
+                    if timeout:
+                        store.set(
+                            key, (response.content, response["Content-Type"]), timeout
+                        )
+                finally:
+                    if building:
+                        store.delete(BUILDING_KEY.format(key))
         response["ETag"] = etag
         response["Last-Modified"] = formatdate(int(version), usegmt=True)
         response["Cache-Control"] = getattr(

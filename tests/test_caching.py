@@ -1,8 +1,13 @@
+import threading
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
+
+from health_articles.caching import BUILDING_KEY, RESPONSE_KEY
 
 from . import frontend_cache
 from .conftest import publish
@@ -147,3 +152,42 @@ def test_editing_site_settings_makes_responses_stale(client, article):
     settings.save()
     assert client.get(detail_url(article)).json()["disclaimer"] == "<p>New words.</p>"
     assert first != "<p>New words.</p>"
+
+
+def stored_key(client, url):
+    """The cache key of the stored response of ``url`` (built once here)."""
+    etag = client.get(url)["ETag"]
+    return RESPONSE_KEY.format(etag.strip('"'))
+
+
+def later(seconds, action):
+    thread = threading.Timer(seconds, action)
+    thread.start()
+    return thread
+
+
+def test_a_response_another_request_is_building_is_waited_for(client, article):
+    url = detail_url(article)
+    key = stored_key(client, url)
+    cache.delete(key)
+    cache.set(BUILDING_KEY.format(key), 1)  # as a concurrent request does
+    theirs = (b'{"built": "by the other request"}', "application/json")
+    thread = later(0.2, lambda: cache.set(key, theirs))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    thread.join()
+    assert response.json() == {"built": "by the other request"}
+    assert len(queries) == 0
+
+
+def test_a_build_that_gives_up_is_taken_over(client, article):
+    url = detail_url(article)
+    key = stored_key(client, url)
+    cache.delete(key)
+    cache.set(BUILDING_KEY.format(key), 1)
+    thread = later(0.2, lambda: cache.delete(BUILDING_KEY.format(key)))
+    response = client.get(url)
+    thread.join()
+    assert response.json()["title"] == article.title
+    assert cache.get(key) is not None
+    assert cache.get(BUILDING_KEY.format(key)) is None
