@@ -266,6 +266,14 @@ class HealthArticleTag(TaggedItemBase):
     class Meta:
         verbose_name = _("health article tag")
         verbose_name_plural = _("health article tags")
+        indexes = [
+            # Which of an article's tags are among some tags: an index-only
+            # probe for the tag filters and related articles (see
+            # docs/performance.md for the plans at 10,000 articles).
+            models.Index(
+                fields=["content_object", "tag"], name="health_arti_page_tag_idx"
+            ),
+        ]
 
 
 class HealthArticlePageMixin(models.Model):

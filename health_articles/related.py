@@ -3,7 +3,6 @@
 from django.db.models import (
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     IntegerField,
     OuterRef,
@@ -29,11 +28,12 @@ def related_articles(article, candidates, limit=5):
     """
     candidates = candidates.exclude(pk=article.pk)
     tag_ids = [tag.pk for tag in article.tags.all()]
-    shares_a_tag = HealthArticleTag.objects.filter(
-        tag_id__in=tag_ids, content_object_id=OuterRef("pk")
-    )
+    tagged = HealthArticleTag.objects.filter(tag_id__in=tag_ids)
+    # Counted for the candidates that share something only, each an
+    # index-only probe of (article, tag).
     tag_count = Subquery(
-        shares_a_tag.values("content_object_id")
+        tagged.filter(content_object_id=OuterRef("pk"))
+        .values("content_object_id")
         .annotate(shared=Count("tag_id", distinct=True))
         .values("shared")[:1]
     )
@@ -48,7 +48,8 @@ def related_articles(article, candidates, limit=5):
         any_condition |= names_match
         condition_count += Case(When(names_match, then=1), default=0)
     ranked = (
-        candidates.filter(Q(Exists(shares_a_tag)) | any_condition)
+        # The articles with one of the tags, read once (not once a candidate).
+        candidates.filter(Q(pk__in=tagged.values("content_object_id")) | any_condition)
         .annotate(
             shared_tags=Coalesce(tag_count, 0),
             shared_conditions=ExpressionWrapper(
