@@ -144,10 +144,44 @@ class CachedAPIMixin:
                 finally:
                     if building:
                         store.delete(BUILDING_KEY.format(key))
-        response["ETag"] = etag
-        response["Last-Modified"] = formatdate(int(version), usegmt=True)
-        response["Cache-Control"] = getattr(
-            settings, "HEALTH_ARTICLES_API_CACHE_CONTROL", DEFAULT_CACHE_CONTROL
-        )
-        patch_vary_headers(response, ["Accept"])
-        return response
+        return _with_validators(response, etag, version)
+
+
+def _with_validators(response, etag, version):
+    response["ETag"] = etag
+    response["Last-Modified"] = formatdate(int(version), usegmt=True)
+    response["Cache-Control"] = getattr(
+        settings, "HEALTH_ARTICLES_API_CACHE_CONTROL", DEFAULT_CACHE_CONTROL
+    )
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+class StoredAPIResponseMiddleware:
+    """Answers a GET of the API whose response is stored (with it, or with a
+    304) before the rest of the middleware and the view run; anything else
+    goes on as usual. Optional: ``CachedAPIMixin`` alone gives the same
+    answers, later. Put it after CORS (which must still add its headers) and
+    before sessions, authentication and messages, which the API does not use.
+    ``HEALTH_ARTICLES_API_PREFIX`` is the API's path (``/api/``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = getattr(settings, "HEALTH_ARTICLES_API_PREFIX", "/api/")
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and request.path.startswith(self.prefix):
+            store = caches[DEFAULT_CACHE_ALIAS]
+            version = content_version(store)
+            etag = _etag(request, version)
+            # Only a response stored by a cached view: nothing else is
+            # answered here, not even with a 304.
+            stored = store.get(RESPONSE_KEY.format(etag.strip('"')))
+            if stored is not None:
+                if _not_modified(request, etag, version):
+                    response = HttpResponseNotModified()
+                else:
+                    response = HttpResponse(stored[0], content_type=stored[1])
+                return _with_validators(response, etag, version)
+        return self.get_response(request)

@@ -3,11 +3,16 @@ import threading
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from health_articles.caching import BUILDING_KEY, RESPONSE_KEY
+from health_articles.caching import (
+    BUILDING_KEY,
+    RESPONSE_KEY,
+    StoredAPIResponseMiddleware,
+)
 
 from . import frontend_cache
 from .conftest import publish
@@ -191,3 +196,46 @@ def test_a_build_that_gives_up_is_taken_over(client, article):
     assert response.json()["title"] == article.title
     assert cache.get(key) is not None
     assert cache.get(BUILDING_KEY.format(key)) is None
+
+
+def view_must_not_run(request):
+    raise AssertionError("the view ran")
+
+
+def test_middleware_answers_stored_responses_before_the_view(client, article, rf):
+    url = detail_url(article)
+    built = client.get(url)  # builds and stores it
+    answer = StoredAPIResponseMiddleware(view_must_not_run)(
+        rf.get(url, HTTP_HOST="testserver")
+    )
+    assert answer.status_code == 200
+    assert answer.content == built.content
+    assert answer["ETag"] == built["ETag"]
+    conditional = StoredAPIResponseMiddleware(view_must_not_run)(
+        rf.get(url, HTTP_HOST="testserver", HTTP_IF_NONE_MATCH=built["ETag"])
+    )
+    assert conditional.status_code == 304
+
+
+def test_middleware_leaves_everything_else_to_the_view(client, article, rf):
+    ran = []
+
+    def view(request):
+        ran.append(request.path)
+        return HttpResponse("built")
+
+    middleware = StoredAPIResponseMiddleware(view)
+    url = detail_url(article)
+    # Not stored yet; not the API; not a GET; a preview is never stored.
+    middleware(rf.get(url, HTTP_HOST="testserver"))
+    middleware(rf.get(article.url, HTTP_HOST="testserver"))
+    client.get(url)
+    middleware(rf.post(url, HTTP_HOST="testserver"))
+    middleware(
+        rf.get(
+            "/api/v2/page_preview/?content_type=x&token=y",
+            HTTP_HOST="testserver",
+            HTTP_IF_MODIFIED_SINCE="Thu, 01 Jan 2099 00:00:00 GMT",
+        )
+    )
+    assert len(ran) == 4
