@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
@@ -67,9 +68,15 @@ def _tag_names(page):
     return ", ".join(sorted((tag.name for tag in page.tags.all()), key=str.lower))
 
 
+class HealthArticleIndexView(PageIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related("tags")
+
+
 class HealthArticleListingViewSet(PageListingViewSet):
     """All health articles in one listing, with review status and tags."""
 
+    index_view_class = HealthArticleIndexView
     model = HealthArticlePage
     icon = "doc-full"
     menu_label = _("Health articles")

@@ -6,6 +6,8 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail import blocks
 
@@ -151,3 +153,24 @@ def test_articles_listing_shows_review_status_and_tags(listing):
 def test_articles_listing_is_in_the_menu(editor_client, index):
     response = editor_client.get(reverse("wagtailadmin_home"))
     assert reverse("health_article_listing:index") in response.content.decode()
+
+
+def test_articles_listing_reads_tags_in_one_query(editor_client, index):
+    url = reverse("health_article_listing:index")
+
+    def queries():
+        editor_client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(url).status_code == 200
+        return len(captured)
+
+    def add_articles(count):
+        for _ in range(count):
+            page = HealthArticlePageFactory(parent=index)
+            page.tags.add("hip pain", "knee pain")
+            page.save()
+
+    add_articles(2)
+    few = queries()
+    add_articles(6)
+    assert queries() == few
