@@ -19,7 +19,7 @@ import html
 import re
 
 from wagtail.rich_text import LinkHandler
-from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
+from wagtail.rich_text.rewriters import extract_attrs
 
 CITATION_ENTITY = "CITATION"
 CITATION_LINKTYPE = "citation"
@@ -49,16 +49,33 @@ class CitationLinkHandler(LinkHandler):
         )
 
 
-def cited_keys(source):
-    """The reference keys cited in stored rich text, in order of appearance."""
-    for match in FIND_A_TAG.finditer(source or ""):
-        attrs = extract_attrs(match.group(1))
-        if attrs.get("linktype") == CITATION_LINKTYPE and attrs.get("key"):
-            yield attrs["key"]
-
-
 # A link of the stored form with its text (links do not nest).
 STORED_LINK = re.compile(r"<a\b([^>]*)>.*?</a>", re.DOTALL)
+
+
+def _citation_key(match):
+    """The key of a stored link that is a citation, else None."""
+    attrs = extract_attrs(match.group(1))
+    if attrs.get("linktype") == CITATION_LINKTYPE:
+        return attrs.get("key", "")
+    return None
+
+
+def _replace_citations(source, replacement):
+    """``source`` with each citation replaced by ``replacement(key)``."""
+
+    def replace(match):
+        key = _citation_key(match)
+        return match.group(0) if key is None else replacement(key)
+
+    return STORED_LINK.sub(replace, source or "")
+
+
+def cited_keys(source):
+    """The reference keys cited in stored rich text, in order of appearance."""
+    for match in STORED_LINK.finditer(source or ""):
+        if key := _citation_key(match):
+            yield key
 
 
 def number_citations(source, numbers):
@@ -68,30 +85,19 @@ def number_citations(source, numbers):
     (a reference since removed) reads ``[?]``. Other links are left alone.
     """
 
-    def number(match):
-        attrs = extract_attrs(match.group(1))
-        if attrs.get("linktype") != CITATION_LINKTYPE:
-            return match.group(0)
-        key = attrs.get("key", "")
+    def numbered(key):
         escaped = html.escape(key)
         if key not in numbers:
             return f'<a linktype="citation" key="{escaped}">[?]</a>'
         n = numbers[key]
         return f'<a linktype="citation" key="{escaped}" number="{n}">[{n}]</a>'
 
-    return STORED_LINK.sub(number, source or "")
+    return _replace_citations(source, numbered)
 
 
 def without_citations(source):
     """Stored rich text with the citations taken out (for counting words)."""
-    return STORED_LINK.sub(
-        lambda match: (
-            ""
-            if extract_attrs(match.group(1)).get("linktype") == CITATION_LINKTYPE
-            else match.group(0)
-        ),
-        source or "",
-    )
+    return _replace_citations(source, lambda key: "")
 
 
 def sanitise(source, features):
