@@ -77,6 +77,16 @@ def _not_modified(request, etag, last_modified):
     return False
 
 
+def _lookup(request):
+    """The cache backend, content version, ETag and stored-response key of a
+    request. The backend itself, because each use of the ``cache`` proxy
+    looks it up again, which costs as much as a read on this path."""
+    store = caches[DEFAULT_CACHE_ALIAS]
+    version = content_version(store)
+    etag = _etag(request, version)
+    return store, version, etag, RESPONSE_KEY.format(etag.strip('"'))
+
+
 def _wait_for(store, key):
     """The response another request is building, once stored (or None if
     it takes longer than BUILD_WAIT seconds: then this request builds too)."""
@@ -107,15 +117,10 @@ class CachedAPIMixin:
             return response
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
-        # The cache backend itself: each use of the ``cache`` proxy looks it
-        # up again, which costs as much as the read on this path.
-        store = caches[DEFAULT_CACHE_ALIAS]
-        version = content_version(store)
-        etag = _etag(request, version)
+        store, version, etag, key = _lookup(request)
         if _not_modified(request, etag, version):
             response = HttpResponseNotModified()
         else:
-            key = RESPONSE_KEY.format(etag.strip('"'))
             timeout = getattr(
                 settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT
             )
@@ -172,12 +177,10 @@ class StoredAPIResponseMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and request.path.startswith(self.prefix):
-            store = caches[DEFAULT_CACHE_ALIAS]
-            version = content_version(store)
-            etag = _etag(request, version)
+            store, version, etag, key = _lookup(request)
             # Only a response stored by a cached view: nothing else is
             # answered here, not even with a 304.
-            stored = store.get(RESPONSE_KEY.format(etag.strip('"')))
+            stored = store.get(key)
             if stored is not None:
                 if _not_modified(request, etag, version):
                     response = HttpResponseNotModified()
