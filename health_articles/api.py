@@ -394,6 +394,13 @@ class TagSerializer(serializers.Serializer):
         }
 
 
+class CountedList(list):
+    """A list that paginates as a queryset does: ``count()`` is its length."""
+
+    def count(self):
+        return len(self)
+
+
 class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
     """Tags of the live, public health articles of the site, with counts.
 
@@ -429,8 +436,11 @@ class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
             raise BadRequestError(
                 "order must be one of: " + ", ".join(sorted(self.orderings))
             )
-        queryset = self.get_queryset().order_by(*self.orderings[order], "pk")
-        page = self.paginate_queryset(queryset)
+        # The counts are one aggregate over every tagging of public articles;
+        # the tags themselves are few. Read them once, so that paginating
+        # (which asks for the total) does not run the aggregate again.
+        tags = CountedList(self.get_queryset().order_by(*self.orderings[order], "pk"))
+        page = self.paginate_queryset(tags)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def detail_view(self, request, slug):
