@@ -37,7 +37,7 @@ from .tags import (
     TagFilterError,
     filter_by_tags,
     parse_tag_values,
-    public_articles,
+    public_pages,
     tag_with_count,
     tags_with_counts,
 )
@@ -133,24 +133,15 @@ class TagFilter(BaseFilterBackend):
 
 
 def public_site_pages(request):
-    """Live pages of the request's site (or ``?site=``) that have no view
-    restriction, as Wagtail's ``get_public_pages_queryset`` but reading the
-    restrictions once."""
-    Page = swapper.load_model("wagtailcore", "Page")
-    pages = Page.objects.live().public()
+    """``public_pages`` of the request's site (or ``?site=``): Wagtail's
+    ``get_public_pages_queryset`` without reading the restrictions twice."""
     try:
         site = SiteFilterValidator(
             site=request.GET.get("site"), request=request
         ).site_obj
     except ValueError as exc:
         raise BadRequestError(str(exc)) from exc
-    if site is None:
-        return pages.none()
-    scoped = pages.descendant_of(site.root_page, inclusive=True)
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        for translation in site.root_page.get_translations():
-            scoped |= pages.descendant_of(translation, inclusive=True)
-    return scoped
+    return public_pages(site, swapper.load_model("wagtailcore", "Page"))
 
 
 class VisibleParentField(PageParentField):
@@ -421,7 +412,7 @@ class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
 
     def get_queryset(self):
         site = Site.find_for_request(self.request)
-        return tags_with_counts(public_articles(site))
+        return tags_with_counts(public_pages(site))
 
     def get_serializer_class(self):
         return TagSerializer
@@ -445,7 +436,7 @@ class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
 
     def detail_view(self, request, slug):
         self.check_query_parameters(Tag.objects.none())
-        tag = tag_with_count(public_articles(Site.find_for_request(request)), slug)
+        tag = tag_with_count(public_pages(Site.find_for_request(request)), slug)
         if tag is None:
             raise Http404("No tag has that slug.")
         return Response(self.get_serializer(tag).data)

@@ -453,13 +453,13 @@ class HealthArticlePageMixin(models.Model):
 
     def get_context(self, request, *args, **kwargs):
         from .related import related_articles
-        from .tags import public_articles
+        from .tags import public_pages
 
         context = super().get_context(request, *args, **kwargs)
         context["reference_numbers"] = self.reference_numbers
         site = Site.find_for_request(request)
         context["related_articles"] = [
-            page for page, *_shared in related_articles(self, public_articles(site))
+            page for page, *_shared in related_articles(self, public_pages(site))
         ]
         return context
 

@@ -1,5 +1,6 @@
 """The articles readers can see and the tags they browse them by."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 from taggit.models import Tag
 
@@ -15,11 +16,18 @@ class TagFilterError(ValueError):
     pass
 
 
-def public_articles(site):
-    """Live articles of ``site`` that need no password, login or group."""
+def public_pages(site, model=HealthArticlePage):
+    """Live pages (of ``model``) of ``site`` and of its translations that need
+    no password, login or group: what every reader, and the shared caches,
+    may see. The page view restrictions are read once."""
     if site is None:
-        return HealthArticlePage.objects.none()
-    return HealthArticlePage.objects.live().public().descendant_of(site.root_page)
+        return model.objects.none()
+    pages = model.objects.live().public()
+    scoped = pages.descendant_of(site.root_page, inclusive=True)
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        for translation in site.root_page.get_translations():
+            scoped |= pages.descendant_of(translation, inclusive=True)
+    return scoped
 
 
 def tags_with_counts(articles):

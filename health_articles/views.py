@@ -6,14 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from .tags import filter_by_tags, public_articles, tag_with_count, tags_with_counts
+from .tags import filter_by_tags, public_pages, tag_with_count, tags_with_counts
 
 ARTICLES_PER_PAGE = 20
 FEED_LENGTH = 30
 
 
 def _site_articles(request):
-    return public_articles(Site.find_for_request(request))
+    return public_pages(Site.find_for_request(request))
 
 
 def _tag_or_404(request, slug):
