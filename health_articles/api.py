@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
+from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -261,9 +262,16 @@ class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIVie
         requests with filters, which Wagtail applies to details too."""
         if set(self.request.GET) - NOT_FILTERS - {"citation_style", "site"}:
             return None
+        pk = self.kwargs.get("pk")
+        # The page pointer is a relation, and lookups on a relation do not
+        # turn an id beyond the database's integers into "no match" the way
+        # lookups on Page's own id (Wagtail's way) do.
+        low, high = connection.ops.integer_field_range("BigIntegerField")
+        if not low <= pk <= high:
+            return None
         return (
             HealthArticlePage.objects.filter(
-                pk=self.kwargs.get("pk"),
+                pk=pk,
                 # Not a page type built on this one: that takes Wagtail's way.
                 content_type=ContentType.objects.get_for_model(HealthArticlePage),
                 pk__in=self.get_base_queryset().values("pk"),

@@ -262,6 +262,14 @@ def test_listing_queries_do_not_grow_with_the_number_of_articles(
     assert many <= 12
 
 
+@pytest.mark.parametrize("pk", [2**63 - 1, 2**63, 10**30])
+@pytest.mark.parametrize("suffix", ["", "references.json"])
+def test_ids_beyond_the_database_integers_are_not_found(client, article, pk, suffix):
+    response = client.get(f"/api/v2/pages/{pk}/{suffix}")
+    assert response.status_code == 404
+    assert response.json() == {"message": "No Page matches the given query."}
+
+
 @pytest.mark.parametrize("restriction", ["password", "login", "groups"])
 def test_private_articles_are_not_served(
     client, editor_client, article, index, restriction
