@@ -484,7 +484,7 @@ class ArticleRenderer {
   treatment(value, nested) {
     const certainty = CERTAINTY[value.certainty];
     const studyTypes = (value.study_types || []).filter(Boolean);
-    const hasEvidence = value.evidence || certainty || studyTypes.length;
+    const hasEvidence = Boolean(value.evidence || certainty || studyTypes.length > 0);
     return h(
       "section",
       { class: "treatment" },

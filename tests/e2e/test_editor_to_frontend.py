@@ -14,6 +14,7 @@ HICKS = (
 )
 TITLE = "Stretching for Piriformis Syndrome"
 EDIT_URL = re.compile(r".*/admin/pages/\d+/edit/$")
+DESCRIPTION = "body-0-value-description"
 
 
 def log_in(page, live_server):
@@ -31,13 +32,26 @@ def type_rich_text(field, text):
     return editor
 
 
+def wait_for_saved_rich_text(page, name, text):
+    """Draftail writes the editor's content to the form's hidden input a
+    moment after the last change; wait for it before submitting the form."""
+    field = page.locator(f"input[name='{name}']")
+    field.page.wait_for_function(
+        "([input, text]) => input.value.includes(text)",
+        arg=[field.element_handle(), text],
+    )
+
+
+def assert_no_errors(page):
+    errors = page.locator(".error-message, .help-critical").all_inner_texts()
+    assert not errors, errors
+
+
 def save_draft(page):
     with page.expect_navigation():
         page.get_by_role("button", name="Save draft").click()
     page.wait_for_url(EDIT_URL)
-    assert page.locator(".error-message").count() == 0, page.locator(
-        ".error-message"
-    ).all_inner_texts()
+    assert_no_errors(page)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -58,6 +72,7 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     page.fill("[name='body-0-value-name']", "Piriformis syndrome")
     description = page.locator("[data-contentpath='description']").first
     type_rich_text(description, "A nerve entrapment in the buttock.")
+    wait_for_saved_rich_text(page, DESCRIPTION, "A nerve entrapment in the buttock.")
     page.get_by_role("tab", name="Tags and review").click()
     page.locator(".tagit-new input").fill("hip pain")
     page.keyboard.press("Enter")
@@ -90,6 +105,7 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     assert dialog.get_by_role("combobox").input_value() == key
     dialog.get_by_role("button", name="Cite").click()
     assert "[hicks2022]" in description.inner_text()
+    wait_for_saved_rich_text(page, DESCRIPTION, "hicks2022")
     save_draft(page)
 
     # Preview: the admin opens the frontend with a signed token.
@@ -101,7 +117,7 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     preview.wait_for_url(f"{frontend}/?content_type=*")
     preview.get_by_text("Preview – not published").wait_for()
     assert preview.get_by_role("heading", level=1).inner_text() == TITLE
-    in_text = preview.locator("main a.citation").first
+    in_text = preview.locator(".condition > .rich-text a.citation")
     assert in_text.inner_text() == "[1]"
     assert in_text.get_attribute("href") == "#ref-hicks2022"
     entry = preview.locator("#ref-hicks2022")
@@ -116,6 +132,7 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     page.get_by_role("button", name="More actions").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Publish").click()
+    assert_no_errors(page)
     article = HealthArticlePage.objects.get(title=TITLE)
     assert article.live
     assert [ref.key for ref in article.references.all()] == ["hicks2022"]
@@ -129,6 +146,8 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     page.get_by_role("link", name=TITLE).click()
     page.get_by_role("heading", level=1, name=TITLE).wait_for()
     treatment = page.locator(".treatment", has_text="Stretching")
+    lines = [line for line in treatment.inner_text().splitlines() if line.strip()]
+    assert lines == ["Stretching", "Source: [1]"]
     cited = treatment.locator("a.citation")
     assert cited.all_inner_texts() == ["[1]"]
     assert cited.get_attribute("href") == "#ref-hicks2022"
