@@ -9,6 +9,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
@@ -50,6 +51,10 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # Database connections opened while Playwright runs belong to its
+        # context, not the test's; close them here, or PostgreSQL keeps them
+        # open and the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture
