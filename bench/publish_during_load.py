@@ -1,6 +1,7 @@
-"""An editor publishing during the load test: a new revision every two seconds.
+"""An editor publishing during the load test: a new revision of one of the
+first 50 articles every INTERVAL seconds (default 2), for SECONDS seconds.
 
-python bench/publish_during_load.py SECONDS
+python bench/publish_during_load.py SECONDS [INTERVAL]
 """
 
 import os

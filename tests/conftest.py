@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
@@ -14,10 +14,13 @@ from .factories import (
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no stored API responses or content version."""
-    cache.clear()
+    """Each test starts with no stored API responses, content version or
+    formatted citations."""
+    for store in caches.all():
+        store.clear()
     yield
-    cache.clear()
+    for store in caches.all():
+        store.clear()
 
 
 @pytest.fixture

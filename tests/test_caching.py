@@ -1,13 +1,14 @@
 import threading
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpResponse
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
+from health_articles import citations
 from health_articles.caching import (
     BUILDING_KEY,
     RESPONSE_KEY,
@@ -239,3 +240,45 @@ def test_middleware_leaves_everything_else_to_the_view(client, article, rf):
         )
     )
     assert len(ran) == 4
+
+
+def references_of(client, page, query=""):
+    return client.get(f"{detail_url(page)}{query}").json()["references"]
+
+
+def test_formatted_citations_are_kept_under_their_content(client, article):
+    reference = article.references.get(key="abbott2013")
+    served = references_of(client, article, "?citation_style=apa")
+    store = caches["citations"]
+    key = citations.format_key(reference.as_csl(), "apa")
+    entry = next(entry for entry in served if entry["key"] == "abbott2013")
+    assert store.get(key) == entry["formatted_html"]
+    # Another process (or a later build) reads it from there, not citeproc.
+    store.set(key, "<i>kept</i>")
+    cache.clear()  # the stored API responses, not the citations
+    served = references_of(client, article, "?citation_style=apa")
+    entry = next(entry for entry in served if entry["key"] == "abbott2013")
+    assert entry["formatted_html"] == "<i>kept</i>"
+
+
+def test_an_edited_reference_is_formatted_anew(client, article):
+    before = references_of(client, article)
+    reference = article.references.get(key="abbott2013")
+    key = citations.format_key(reference.as_csl())
+    reference.title = "Manual therapy and exercise for hip osteoarthritis"
+    reference.save()
+    publish(article)
+    assert citations.format_key(reference.as_csl()) != key
+    after = references_of(client, article)
+    entry = next(entry for entry in after if entry["key"] == "abbott2013")
+    assert "Manual therapy and exercise for hip osteoarthritis" in entry["formatted"]
+    assert after != before
+
+
+def test_a_citation_key_names_the_reference_style_and_formatter():
+    csl = {"id": "a", "type": "book", "title": "Hip pain"}
+    key = citations.format_key(csl)
+    assert key == citations.format_key(dict(reversed(csl.items())))
+    assert key != citations.format_key(csl, "apa")
+    assert key != citations.format_key({**csl, "title": "Knee pain"})
+    assert citations.FORMATTER.startswith(f"{citations.FORMAT_REVISION}:")

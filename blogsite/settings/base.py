@@ -103,16 +103,27 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared Redis cache where REDIS_URL is set (redis://127.0.0.1:6379/0), the
-# process's own memory otherwise.
+# process's own memory otherwise. Formatted citations (small, many: 16 an
+# article) have a cache of their own so that they never push the stored API
+# responses out of a memory cache.
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
+        for alias in ("default", "citations")
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "citations": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "citations",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        },
+    }
+HEALTH_ARTICLES_CITATION_CACHE = "citations"
 
 # Other origins (a frontend's) may read the API, and only the API.
 CORS_URLS_REGEX = r"^/api/.*$"
