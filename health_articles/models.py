@@ -830,7 +830,7 @@ def formatted_references(references, style=citations.DEFAULT_STYLE):
     }
     if formatted:
         store.set_many(formatted, CITATION_CACHE_TIMEOUT)
-    return [found.get(key) or formatted[key] for key in keys]
+    return [found[key] if key in found else formatted[key] for key in keys]
 
 
 class ArticlePerson(Orderable):
