@@ -9,7 +9,12 @@ from taggit.models import Tag
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction, Site
-from wagtail.signals import page_published, page_slug_changed, page_unpublished
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
 
 from .caching import bump_content_version
 
@@ -79,6 +84,7 @@ def register_signal_handlers():
     page_slug_changed.connect(
         bump_content_version, dispatch_uid="health_articles_slug_changed"
     )
+    post_page_move.connect(bump_content_version, dispatch_uid="health_articles_moved")
     page_models = [model for model in apps.get_models() if issubclass(model, Page)]
     others = [
         PageViewRestriction,

@@ -17,6 +17,7 @@ from health_articles.caching import (
 
 from . import frontend_cache
 from .conftest import publish
+from .factories import HealthArticleIndexPageFactory
 
 ENDPOINTS = [
     "/api/v2/pages/?type=health_articles.HealthArticlePage&fields=*",
@@ -100,6 +101,14 @@ def test_unpublishing_deleting_and_privacy_take_effect_at_once(client, article, 
     change(article)
     assert client.get(detail_url(article)).status_code == 404
     assert client.get("/api/v2/tags/").json()["meta"]["total_count"] == 0
+
+
+def test_moving_a_page_takes_effect_at_once(client, article, index):
+    before = client.get(detail_url(article)).json()["meta"]["html_url"]
+    section = HealthArticleIndexPageFactory(parent=index, title="Hips", slug="hips")
+    article.move(section, pos="last-child")
+    after = client.get(detail_url(article)).json()["meta"]["html_url"]
+    assert after == before.replace("/hip/", "/hips/hip/")
 
 
 def test_errors_are_not_stored(client, article):
