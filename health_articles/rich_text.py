@@ -74,7 +74,8 @@ def _replace_citations(source, replacement):
 def cited_keys(source):
     """The reference keys cited in stored rich text, in order of appearance."""
     for match in STORED_LINK.finditer(source or ""):
-        if key := _citation_key(match):
+        # An empty key is a citation too, of no reference: it is refused.
+        if (key := _citation_key(match)) is not None:
             yield key
 
 

@@ -195,14 +195,17 @@ def test_page_shows_numbers_linked_to_the_list(client, cited_article):
     ]
 
 
-def test_publishing_a_citation_of_a_missing_reference_is_refused(editor_client, index):
-    body = [("rich_text", cited_text(f"<p>Common {cite('nosuchkey')}.</p>"))]
+@pytest.mark.parametrize("key", ["nosuchkey", ""])
+def test_publishing_a_citation_of_a_missing_reference_is_refused(
+    editor_client, index, key
+):
+    body = [("rich_text", cited_text(f"<p>Common {cite(key)}.</p>"))]
     response = editor_client.post(
         add_url(index), article_form_data(body=body, action="action-publish")
     )
     assert response.status_code == 200
     error = response.context["form"].errors["body"].as_data()[0]
-    assert error.block_errors[0].messages == ["No reference has the key “nosuchkey”."]
+    assert error.block_errors[0].messages == [f"No reference has the key “{key}”."]
     assert not HealthArticlePage.objects.exists()
 
 
