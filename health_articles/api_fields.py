@@ -31,7 +31,7 @@ class ReferenceListField(Field):
             style = request.GET.get("citation_style", style)
         from .models import formatted_references
 
-        uncited = {reference.key for reference in article.uncited_references}
+        cited = set(article.cited_keys)
         references = article.numbered_references
         entries = []
         for reference, formatted_html in zip(
@@ -42,7 +42,7 @@ class ReferenceListField(Field):
                     "number": reference.number,
                     "key": reference.key,
                     "anchor": reference_anchor(reference.key),
-                    "cited": reference.key not in uncited,
+                    "cited": reference.key in cited,
                     "csl": reference.as_csl(),
                     "formatted": citations.html_to_text(formatted_html),
                     "formatted_html": formatted_html,

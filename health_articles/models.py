@@ -788,9 +788,6 @@ class Reference(Orderable):
                 item[csl_name] = value
         return item
 
-    def formatted_html(self, style=citations.DEFAULT_STYLE):
-        return formatted_references([self], style)[0]
-
     def links(self):
         """Links to the work by its identifiers, most durable first."""
         links = {}

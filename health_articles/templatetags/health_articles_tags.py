@@ -63,9 +63,16 @@ def certainty_label(value):
 
 
 @register.simple_tag(takes_context=True)
-def formatted_reference(context, reference):
-    """The reference as HTML in the site's citation style (its fields escaped)."""
-    from ..models import HealthArticleSettings
+def reference_entries(context, references):
+    """(reference, anchor, HTML in the site's citation style) for each of
+    ``references``: formatted (or read from the citation cache) in one go.
+    The HTML's field values are escaped."""
+    from ..models import HealthArticleSettings, formatted_references
 
     style = HealthArticleSettings.for_request(context["request"]).citation_style
-    return mark_safe(reference.formatted_html(style))  # noqa: S308
+    return [
+        (reference, reference_anchor(reference.key), mark_safe(html))  # noqa: S308
+        for reference, html in zip(
+            references, formatted_references(references, style), strict=True
+        )
+    ]
