@@ -214,7 +214,7 @@ function setLoading(loading) {
 }
 
 function show(...nodes) {
-  view.replaceChildren(...nodes.flat().filter(Boolean));
+  view.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
 }
 
 function backHome() {
@@ -297,6 +297,17 @@ function countText(total, shown) {
   return total > shown ? `Showing the newest ${shown} of ${total} articles.` : null;
 }
 
+/** A settled listing request as nodes: an error, the empty text, or the list. */
+function articleResults(result, empty, headingLevel) {
+  if (result.status === "rejected") {
+    return [h("p", { class: "error" }, `The articles could not be loaded. ${result.reason.message}`)];
+  }
+  const { items, meta } = result.value;
+  if (!items.length) return [h("p", null, empty)];
+  const note = countText(meta && meta.total_count, items.length);
+  return [articleList(items, headingLevel), note && h("p", { class: "muted" }, note)];
+}
+
 // ------------------------------------------------------------------ home
 
 async function renderHome() {
@@ -311,17 +322,12 @@ async function renderHome() {
     getJSON("/api/v2/tags/"),
   ]);
 
-  const articleSection = h("section", { "aria-labelledby": "latest-heading" }, h("h2", { id: "latest-heading" }, "Latest articles"));
-  if (articles.status === "rejected") {
-    articleSection.append(h("p", { class: "error" }, `The articles could not be loaded. ${articles.reason.message}`));
-  } else if (!articles.value.items.length) {
-    articleSection.append(h("p", null, "No articles have been published yet."));
-  } else {
-    const { items, meta } = articles.value;
-    articleSection.append(articleList(items));
-    const note = countText(meta && meta.total_count, items.length);
-    if (note) articleSection.append(h("p", { class: "muted" }, note));
-  }
+  const articleSection = h(
+    "section",
+    { "aria-labelledby": "latest-heading" },
+    h("h2", { id: "latest-heading" }, "Latest articles"),
+    articleResults(articles, "No articles have been published yet.", "h3"),
+  );
 
   const tagSection = h("section", { "aria-labelledby": "tags" }, h("h2", { id: "tags" }, "Browse by tag"));
   if (tags.status === "rejected") {
@@ -379,19 +385,11 @@ async function renderTag(slug) {
 
   const name = tag.value.name;
   setTitle(`Articles tagged “${name}”`);
-  const parts = [h("h1", null, `Articles tagged “${name}”`)];
-  if (articles.status === "rejected") {
-    parts.push(h("p", { class: "error" }, `The articles could not be loaded. ${articles.reason.message}`));
-  } else if (!articles.value.items.length) {
-    parts.push(h("p", null, "No published article has this tag."));
-  } else {
-    const { items, meta } = articles.value;
-    parts.push(articleList(items, "h2"));
-    const note = countText(meta && meta.total_count, items.length);
-    if (note) parts.push(h("p", { class: "muted" }, note));
-  }
-  parts.push(backHome());
-  show(parts);
+  show([
+    h("h1", null, `Articles tagged “${name}”`),
+    articleResults(articles, "No published article has this tag.", "h2"),
+    backHome(),
+  ]);
 }
 
 // --------------------------------------------------------------- article
