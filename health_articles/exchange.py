@@ -19,6 +19,7 @@ from .models import (
     HealthArticlePage,
     Person,
     Reference,
+    repeated_references,
 )
 from .rich_text import sanitise
 
@@ -148,10 +149,12 @@ def _build_references(entries, location):
         except ValidationError as exc:
             raise _first_error(exc, here) from exc
         references.append(reference)
-    keys = [reference.key.lower() for reference in references]
-    for number, key in enumerate(keys):
-        if key in keys[:number]:
-            raise DocumentError(f"{location}[{number}].key", f"repeats “{key}”")
+    for index, field, earlier in repeated_references(references):
+        raise DocumentError(
+            f"{location}[{index}].{field}",
+            f"repeats the {field} of {location}[{earlier}] "
+            f"(“{references[earlier].key}”)",
+        )
     return references
 
 

@@ -9,8 +9,6 @@ from wagtail.blocks import (
 
 from .blocks import cited_reference_keys
 
-IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid")
-
 
 class HealthArticlePageForm(WagtailAdminPageForm):
     """Checks that span the body and the reference list of an article."""
@@ -38,32 +36,25 @@ class HealthArticlePageForm(WagtailAdminPageForm):
         reference_forms = self._live_reference_forms()
         if reference_forms is None:
             return None
-        first_use = {}
-        for number, form in enumerate(reference_forms, start=1):
-            reference = form.instance
-            values = {"key": reference.key.lower()}
-            for field in IDENTIFIER_FIELDS:
-                if getattr(reference, field):
-                    values[field] = getattr(reference, field).lower()
-            for field, value in values.items():
-                if (field, value) in first_use:
-                    earlier_number, earlier = first_use[(field, value)]
-                    form.add_error(
-                        field,
-                        _(
-                            "Reference %(number)d (%(key)s) repeats the %(field)s "
-                            "of reference %(earlier_number)d (%(earlier)s)."
-                        )
-                        % {
-                            "number": number,
-                            "key": reference.key,
-                            "field": form.fields[field].label,
-                            "earlier_number": earlier_number,
-                            "earlier": earlier.key,
-                        },
-                    )
-                else:
-                    first_use[(field, value)] = (number, reference)
+        from .models import repeated_references  # models imports this module
+
+        references = [form.instance for form in reference_forms]
+        for index, field, earlier in repeated_references(references):
+            form = reference_forms[index]
+            form.add_error(
+                field,
+                _(
+                    "Reference %(number)d (%(key)s) repeats the %(field)s "
+                    "of reference %(earlier_number)d (%(earlier)s)."
+                )
+                % {
+                    "number": index + 1,
+                    "key": references[index].key,
+                    "field": form.fields[field].label,
+                    "earlier_number": earlier + 1,
+                    "earlier": references[earlier].key,
+                },
+            )
         if any(form.errors for form in reference_forms):
             # Make the page form invalid too, so that nothing is saved.
             self.add_error(None, _("The reference list has errors."))

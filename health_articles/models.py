@@ -802,6 +802,19 @@ class Reference(Orderable):
         return links
 
 
+def repeated_references(references):
+    """(position, field, earlier position) for each reference whose key, DOI,
+    PMID or PMCID (ignoring case) an earlier one in ``references`` has."""
+    first = {}
+    for position, reference in enumerate(references):
+        for field in ("key", "doi", "pmid", "pmcid"):
+            value = getattr(reference, field)
+            if value:
+                earlier = first.setdefault((field, value.lower()), position)
+                if earlier != position:
+                    yield position, field, earlier
+
+
 CITATION_CACHE_TIMEOUT = 30 * 24 * 60 * 60
 
 

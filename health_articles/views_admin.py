@@ -13,7 +13,13 @@ from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from .models import DUE_SOON_DAYS, REVIEW_STATUS_LABELS, HealthArticlePage
+from .models import (
+    DUE_SOON_DAYS,
+    REVIEW_STATUS_LABELS,
+    HealthArticlePage,
+    Reference,
+    repeated_references,
+)
 from .reference_import import (
     EXPORTS,
     detect_format,
@@ -123,6 +129,22 @@ def _editable_article(request, page_id):
     return page
 
 
+def _note_repeats(references):
+    """Note on each reference that repeats an identifier of an earlier one
+    which; nothing is dropped. The number of such references."""
+    repeating = set()
+    for position, field, earlier in repeated_references(references):
+        reference = references[position]
+        note = _("Repeats the %(field)s of reference %(number)d (%(key)s).") % {
+            "field": Reference._meta.get_field(field).verbose_name,
+            "number": earlier + 1,
+            "key": references[earlier].key,
+        }
+        reference.review_note = "\n".join(filter(None, [reference.review_note, note]))
+        repeating.add(position)
+    return len(repeating)
+
+
 def import_references(request, page_id):
     """Append pasted or uploaded references to the article as a new draft."""
     page = _editable_article(request, page_id)
@@ -143,9 +165,11 @@ def import_references(request, page_id):
             existing = list(draft.references.all())
             taken = {reference.key for reference in existing}
             added = [reference_from_parsed(entry, taken) for entry in parsed]
-            for position, reference in enumerate([*existing, *added]):
+            references = [*existing, *added]
+            repeats = _note_repeats(references)
+            for position, reference in enumerate(references):
                 reference.sort_order = position
-            draft.references = [*existing, *added]
+            draft.references = references
             draft.save_revision(user=request.user, log_action=True)
             to_check = sum(1 for reference in added if reference.review_note)
             messages.success(
@@ -156,6 +180,16 @@ def import_references(request, page_id):
                 )
                 % {"count": len(added), "to_check": to_check},
             )
+            if repeats:
+                messages.warning(
+                    request,
+                    _(
+                        "%(repeats)d repeat the DOI, PMID or PMCID of another "
+                        "reference (see their notes): remove one of each pair "
+                        "before saving."
+                    )
+                    % {"repeats": repeats},
+                )
             return redirect("wagtailadmin_pages:edit", page.pk)
     return TemplateResponse(
         request,

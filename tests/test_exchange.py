@@ -73,6 +73,18 @@ def broken(document, change):
             lambda d: d["articles"][0]["body"][1]["value"].update(name=""),
             "articles[0].body[1].name: This field is required.",
         ),
+        (
+            lambda d: [
+                reference.update(doi=doi)
+                for reference, doi in zip(
+                    d["articles"][0]["references"],
+                    ["10.1000/ab1", "10.1000/AB1"],
+                    strict=False,
+                )
+            ],
+            "articles[0].references[1].doi: repeats the doi of "
+            "articles[0].references[0]",
+        ),
         (lambda d: d["articles"][0].update(last_reviewed="March"), "last_reviewed"),
         (lambda d: d["articles"][0].update(authors=["Nobody"]), "articles[0].authors"),
         (lambda d: d["articles"][1].update(index="nowhere"), "articles[1].index"),

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -100,6 +101,14 @@ def test_editor_pastes_a_reference_list(editor_client, article):
     pasted = references[2:]
     assert [r.raw_text for r in pasted] == [e["raw"] for e in SEED_CITATIONS[:4]]
     assert pasted[0].key == "abbott2013-2"  # the article had abbott2013 already
+    # Its DOI and PMID repeat that reference's: kept, and flagged by name.
+    assert "Repeats the DOI of reference 1 (abbott2013)." in pasted[0].review_note
+    assert "Repeats the PMID of reference 1 (abbott2013)." in pasted[0].review_note
+    warnings = [str(m) for m in get_messages(response.wsgi_request)]
+    assert warnings[-1] == (
+        "2 repeat the DOI, PMID or PMCID of another reference (see their notes): "
+        "remove one of each pair before saving."
+    )
     assert pasted[1].pmid == "33840922"
     assert pasted[1].issued == "2020-10/2020-12"
     # Nothing published until the editor publishes the draft.
