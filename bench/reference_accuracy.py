@@ -2,7 +2,8 @@
 
 Run from the repository root: ``python bench/reference_accuracy.py`` (no
 Django needed). Options: ``--verbose`` lists every wrong field; pass gold
-files to benchmark others than the two default sets.
+files to benchmark others than the three default sets (the seed, other styles, a
+held-out set).
 
 A field counts for a reference when gold or parser output has it; it is exact
 when both have it and the values agree after normalising case, whitespace,
