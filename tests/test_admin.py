@@ -141,6 +141,7 @@ def form_errors(response):
         ("pmcid", "PMCX99", "is not a PubMed Central ID"),
         ("issued", "April 2013", "is not a date"),
         ("url", "javascript:alert(1)", "Enter a valid URL"),
+        ("url", "ftp://files.example.org/paper.pdf", "Enter a valid URL"),
     ],
 )
 def test_malformed_identifiers_are_refused_on_the_field(

@@ -63,6 +63,12 @@ def test_command_prints_one_csl_entry_per_reference_in_order(tmp_path):
     jsonschema.validate(items, csl_schema())
 
 
+def test_command_reads_standard_input(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASTED))
+    items = run_parse("-")
+    assert [item["id"] for item in items][:2] == ["abbott2013", "ahuja2020"]
+
+
 def test_command_reads_pubmed_exports(tmp_path):
     path = tmp_path / "pubmed.nbib"
     path.write_text(NBIB)
@@ -213,16 +219,18 @@ def test_every_reference_the_api_serves_is_valid_csl_json(client, demo_content):
 
 
 @pytest.mark.parametrize(
-    ("style", "start"),
+    ("style", "start", "source"),
     [
-        ("vancouver", "Abbott JH, Robertson MC."),
-        ("apa", "Abbott, J. H., & Robertson, M. C. (2013)."),
-        ("ama", "Abbott JH, Robertson MC."),
+        ("vancouver", "Abbott JH, Robertson MC.", "2013 Apr;21(4):525–34."),
+        ("apa", "Abbott, J. H., & Robertson, M. C. (2013).", "21(4), 525–534."),
+        ("ama", "Abbott JH, Robertson MC.", "2013;21(4):525-534."),
     ],
 )
-def test_citation_style_is_chosen_per_request(client, article, style, start):
+def test_citation_style_is_chosen_per_request(client, article, style, start, source):
     data = client.get(f"/api/v2/pages/{article.pk}/?citation_style={style}").json()
-    assert data["references"][0]["formatted"].startswith(start)
+    formatted = data["references"][0]["formatted"]
+    assert formatted.startswith(start)
+    assert source in formatted
 
 
 def test_an_unknown_citation_style_answers_400(client, article):
