@@ -568,10 +568,10 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
         previewing the same page in the same second never share one."""
         if self.pk is None:
             parent = self.get_parent()
-            identifier = f"parent_id={parent.pk};page_type={self._meta.label}"
+            identifier = f"parent_id={parent.pk};page_type={self._meta.label};"
         else:
-            identifier = f"id={self.pk}"
-        identifier += f";nonce={secrets.token_urlsafe(12)}"
+            identifier = preview_token_prefix(self.pk)
+        identifier += f"nonce={secrets.token_urlsafe(12)}"
         preview, _created = self.update_page_preview(
             self.get_preview_signer().sign(identifier)
         )
@@ -800,6 +800,11 @@ class Reference(Orderable):
         if self.url:
             links["url"] = self.url
         return links
+
+
+def preview_token_prefix(pk):
+    """How the preview tokens of the saved page ``pk`` begin."""
+    return f"id={pk};"
 
 
 def repeated_references(references):

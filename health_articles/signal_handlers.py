@@ -67,7 +67,11 @@ def discard_previews(sender, instance, **kwargs):
     """A published or deleted page's previews are done with: their drafts go."""
     from wagtail_headless_preview.models import PagePreview
 
-    PagePreview.objects.filter(token__startswith=f"id={instance.pk};").delete()
+    from .models import preview_token_prefix
+
+    PagePreview.objects.filter(
+        token__startswith=preview_token_prefix(instance.pk)
+    ).delete()
 
 
 def settings_changed(sender, instance, created=False, **kwargs):
