@@ -77,6 +77,9 @@ def _not_modified(request, etag, last_modified):
     return False
 
 
+MISSED_LOOKUP = "_health_articles_missed_lookup"
+
+
 def _lookup(request):
     """The cache backend, content version, ETag and stored-response key of a
     request. The backend itself, because each use of the ``cache`` proxy
@@ -117,14 +120,16 @@ class CachedAPIMixin:
             return response
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
-        store, version, etag, key = _lookup(request)
+        # StoredAPIResponseMiddleware leaves its lookup when nothing was stored.
+        missed = getattr(request, MISSED_LOOKUP, None)
+        store, version, etag, key = missed or _lookup(request)
         if _not_modified(request, etag, version):
             response = HttpResponseNotModified()
         else:
             timeout = getattr(
                 settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT
             )
-            stored = store.get(key)
+            stored = None if missed else store.get(key)
             building = False
             if stored is None and timeout:
                 # One build per stale response: the first request builds it,
@@ -165,10 +170,12 @@ def _with_validators(response, etag, version):
 class StoredAPIResponseMiddleware:
     """Answers a GET of the API whose response is stored (with it, or with a
     304) before the rest of the middleware and the view run; anything else
-    goes on as usual. Optional: ``CachedAPIMixin`` alone gives the same
-    answers, later. Put it after CORS (which must still add its headers) and
-    before sessions, authentication and messages, which the API does not use.
-    ``HEALTH_ARTICLES_API_PREFIX`` is the API's path (``/api/``).
+    goes on as usual, with the lookup left on the request for
+    ``CachedAPIMixin``. Optional: the mixin alone gives the same bodies and
+    validators, later (and with the headers of the middleware after this
+    one). Put it right after CORS, which must still add its headers, so
+    that CSRF, authentication and messages, which the API does not use, are
+    skipped. ``HEALTH_ARTICLES_API_PREFIX`` is the API's path (``/api/``).
     """
 
     def __init__(self, get_response):
@@ -187,4 +194,5 @@ class StoredAPIResponseMiddleware:
                 else:
                     response = HttpResponse(stored[0], content_type=stored[1])
                 return _with_validators(response, etag, version)
+            setattr(request, MISSED_LOOKUP, (store, version, etag, key))
         return self.get_response(request)

@@ -2,6 +2,7 @@ import threading
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import override_settings
@@ -291,3 +292,28 @@ def test_a_citation_key_names_the_reference_style_and_formatter():
     assert key != citations.format_key(csl, "apa")
     assert key != citations.format_key({**csl, "title": "Knee pain"})
     assert citations.FORMATTER.startswith(f"{citations.FORMAT_REVISION}:")
+
+
+class CountingCache(LocMemCache):
+    """The memory cache, noting the keys read."""
+
+    reads = []
+
+    def get(self, key, default=None, version=None):
+        self.reads.append(key)
+        return super().get(key, default, version)
+
+
+@override_settings(
+    CACHES={
+        "default": {"BACKEND": "tests.test_caching.CountingCache"},
+        "citations": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+)
+def test_a_response_not_stored_is_looked_up_once(client, article):
+    url = detail_url(article)
+    key = stored_key(client, url)
+    caches["default"].delete(key)
+    CountingCache.reads.clear()
+    assert client.get(url).status_code == 200
+    assert CountingCache.reads.count(key) == 1
