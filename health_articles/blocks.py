@@ -240,39 +240,35 @@ class ArticleBodyBlock(blocks.StreamBlock):
     treatment = TreatmentBlock()
 
 
-def _treatment_citations(treatment, path):
-    for field in ("description", "evidence"):
-        for key in cited_keys(treatment[field].source):
-            yield (*path, field), key
-    for key_index, key in enumerate(treatment["references"]):
-        yield (*path, "references", key_index), key
+def _citations(block, value, path):
+    if isinstance(block, CitingRichTextBlock):
+        for key in cited_keys(value.source):
+            yield path, key
+    elif isinstance(block, ReferenceKeysBlock):
+        for key_index, key in enumerate(value):
+            yield (*path, key_index), key
+    elif isinstance(block, blocks.StreamBlock):
+        for index, child in enumerate(value):
+            yield from _citations(child.block, child.value, (*path, index))
+    elif isinstance(block, blocks.StructBlock):
+        for name, child_block in block.child_blocks.items():
+            yield from _citations(child_block, value[name], (*path, name))
+    elif isinstance(block, blocks.ListBlock):
+        for item_index, item in enumerate(value):
+            yield from _citations(block.child_block, item, (*path, item_index))
 
 
 def cited_reference_keys(body):
     """Yield (path, key) for every citation in an article body, in reading order.
 
-    ``path`` locates the citation in the stream: (block index,) for a rich
-    text block; (block index, field) for a rich text field; (block index,
-    "references", key index) for a cited key; inside a condition section's
-    treatments, (block index, "treatments", treatment index, ...).
+    Every citing rich text field (``CitingRichTextBlock``) and list of cited
+    keys (``ReferenceKeysBlock``), wherever the blocks put one. ``path``
+    locates the citation in the stream: (block index,) for a rich text block;
+    (block index, field) for a rich text field; (block index, "references",
+    key index) for a cited key; inside a condition section's treatments,
+    (block index, "treatments", treatment index, ...).
     """
-    for index, child in enumerate(body):
-        if child.block_type == "rich_text":
-            for key in cited_keys(child.value.source):
-                yield (index,), key
-        elif child.block_type == "treatment":
-            yield from _treatment_citations(child.value, (index,))
-        elif child.block_type == "condition_section":
-            section = child.value
-            for field in ("description", "symptoms"):
-                for key in cited_keys(section[field].source):
-                    yield (index, field), key
-            for key_index, key in enumerate(section["references"]):
-                yield (index, "references", key_index), key
-            for t_index, treatment in enumerate(section["treatments"]):
-                yield from _treatment_citations(
-                    treatment, (index, "treatments", t_index)
-                )
+    yield from _citations(body.stream_block, body, ())
 
 
 def condition_names(body):
