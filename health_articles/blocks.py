@@ -64,10 +64,17 @@ class CitingRichTextBlock(blocks.RichTextBlock):
         super().__init__(**kwargs)
 
     def get_api_representation(self, value, context=None):
+        from wagtail.api.rich_text import APIRichText
+
         context = context or {}
         numbers = context.get("reference_numbers")
-        stored_form = context.get("_wagtail_rich_text_format", "").startswith("db_")
-        if numbers is not None and not stored_form:
+        request = context.get("request")
+        # The format as RichTextBlock decides it: numbers go into rendered
+        # formats, never into the stored ones (db_html, db_markdown).
+        rich_text_format = APIRichText.resolve_format(
+            request.GET.get("rich_text_format") if request else None
+        )
+        if numbers is not None and not rich_text_format.startswith("db_"):
             value = RichText(number_citations(value.source, numbers))
         return super().get_api_representation(value, context)
 

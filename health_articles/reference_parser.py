@@ -624,8 +624,8 @@ INLINE = "\x01"
 
 def _trim_identifier(value: str) -> str:
     """Drop trailing punctuation and unbalanced closing brackets, including
-    the angle brackets around a link (<https://doi.org/…>)."""
-    value = value.lstrip("<")
+    the closing angle bracket of a link (<https://doi.org/…>); the patterns
+    that find identifiers never start with one."""
     while True:
         value = value.rstrip(".,;:")
         unbalanced = (
