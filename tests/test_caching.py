@@ -123,10 +123,14 @@ def test_errors_are_not_stored(client, article):
         "cdn": {"BACKEND": "tests.frontend_cache.RecordingBackend"},
     }
 )
-def test_publishing_purges_the_api_urls_from_the_frontend_cache(article):
+@pytest.mark.parametrize("change", ["publish", "unpublish"])
+def test_publishing_purges_the_api_urls_from_the_frontend_cache(article, change):
     frontend_cache.PURGED.clear()
-    article.title = "Renamed"
-    publish(article)
+    if change == "publish":
+        article.title = "Renamed"
+        publish(article)
+    else:
+        article.unpublish()
     purged = set(frontend_cache.PURGED)
     assert f"http://localhost/api/v2/pages/{article.pk}/" in purged
     assert "http://localhost/api/v2/pages/" in purged
