@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from health_articles.reference_parser import parse_references  # noqa: E402
+from health_articles.references.parser import parse_references  # noqa: E402
 
 # seed: the seed article's 16 references; styles: 43 real citations in other
 # styles (used while developing the rules); holdout: 24 more, written before

@@ -1,6 +1,6 @@
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from health_articles.api import (
+from health_articles.api.views import (
     CheckedDocumentsAPIViewSet,
     CheckedImagesAPIViewSet,
     HealthArticlePagesAPIViewSet,

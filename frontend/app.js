@@ -415,10 +415,6 @@ class ArticleRenderer {
       .slice()
       .sort((a, b) => a.number - b.number);
     this.byKey = new Map(this.references.map((ref) => [ref.key, ref]));
-    this.anchors = new Map();
-    for (const entry of page.table_of_contents || []) {
-      if (!this.anchors.has(entry.title)) this.anchors.set(entry.title, entry.anchor);
-    }
     this.usedIds = new Set(["main", "status", "view", "api-origin"]);
   }
 
@@ -462,7 +458,8 @@ class ArticleRenderer {
   }
 
   condition(value) {
-    const anchor = this.id(this.anchors.get(value.name));
+    // The section's id on the article page, which the table of contents links to.
+    const anchor = this.id(typeof value.anchor === "string" ? value.anchor : null);
     const headingId = anchor ? this.id(`${anchor}-heading`) : null;
     const alternate = (value.alternate_names || []).filter(Boolean);
     return h(

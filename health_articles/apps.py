@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from . import checks  # noqa: F401  (registers the system checks)
+
 
 class HealthArticlesConfig(AppConfig):
     name = "health_articles"
@@ -9,7 +11,6 @@ class HealthArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()

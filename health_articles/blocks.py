@@ -1,12 +1,15 @@
+"""The blocks of an article body: condition sections, treatments, headings
+and text that cites the reference list."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.api.rich_text import APIRichText
 from wagtail.rich_text import RichText
 
-from .rich_text import cited_keys, number_citations, sanitise, without_citations
+from .citations.links import number_citations, without_citations
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 # Text of the article body may also cite its references.
@@ -34,6 +37,43 @@ STUDY_TYPES = [
 ]
 
 
+def sanitise(source, features):
+    """Stored rich text reduced to what the editor with ``features`` allows.
+
+    The admin's own round trip (stored form -> Draftail's content state ->
+    stored form): scripts, event handlers, unknown elements and links of
+    other kinds are dropped, as they would be had an editor typed it.
+    """
+    # Wagtail's converter reads the page model when imported: not before the
+    # app registry is ready, which it is not yet when models import blocks.
+    from wagtail.admin.rich_text.converters.contentstate import (
+        ContentstateConverter,
+    )
+
+    if not source:
+        return source
+    converter = ContentstateConverter(features=features)
+    try:
+        return converter.to_database_format(converter.from_database_format(source))
+    except Exception as exc:  # the converter asserts on markup it cannot nest
+        raise ValueError(f"not readable as rich text ({exc})") from exc
+
+
+def condition_anchor(name):
+    """The HTML id of a condition section, for links from a table of contents."""
+    return "condition-" + slugify(name, allow_unicode=True)
+
+
+class ReferenceKeyBlock(blocks.CharBlock):
+    """The key of one reference of the article's list (not text readers read)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reference key"))
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("validators", [validate_slug])
+        super().__init__(**kwargs)
+
+
 class ReferenceKeysBlock(blocks.ListBlock):
     """The keys of the article's references that a block cites."""
 
@@ -44,12 +84,7 @@ class ReferenceKeysBlock(blocks.ListBlock):
             "help_text",
             _("Keys of entries in this article's reference list, e.g. abbott2013."),
         )
-        super().__init__(
-            blocks.CharBlock(
-                label=_("Reference key"), max_length=64, validators=[validate_slug]
-            ),
-            **kwargs,
-        )
+        super().__init__(ReferenceKeyBlock(), **kwargs)
 
 
 class CitingRichTextBlock(blocks.RichTextBlock):
@@ -64,8 +99,6 @@ class CitingRichTextBlock(blocks.RichTextBlock):
         super().__init__(**kwargs)
 
     def get_api_representation(self, value, context=None):
-        from wagtail.api.rich_text import APIRichText
-
         context = context or {}
         numbers = context.get("reference_numbers")
         request = context.get("request")
@@ -177,11 +210,6 @@ class TreatmentBlock(blocks.StructBlock):
 class ConditionSectionBlock(blocks.StructBlock):
     """A section on one condition: what it is, who has it, and its treatments."""
 
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context)
-        context["anchor"] = condition_anchor(value["name"])
-        return context
-
     name = blocks.CharBlock(
         label=_("Condition"),
         max_length=200,
@@ -218,6 +246,19 @@ class ConditionSectionBlock(blocks.StructBlock):
         help_text=_("Therapies for this condition, each with its evidence."),
     )
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["anchor"] = condition_anchor(value["name"])
+        return context
+
+    def get_api_representation(self, value, context=None):
+        """The section's fields, and its ``anchor``: the id of the section on
+        the article page, which the table of contents links to."""
+        return {
+            **super().get_api_representation(value, context),
+            "anchor": condition_anchor(value["name"]),
+        }
+
     class Meta:
         icon = "clipboard-list"
         template = "health_articles/blocks/condition_section.html"
@@ -245,92 +286,3 @@ class ArticleBodyBlock(blocks.StreamBlock):
     )
     condition_section = ConditionSectionBlock()
     treatment = TreatmentBlock()
-
-
-def _citations(block, value, path):
-    if isinstance(block, CitingRichTextBlock):
-        for key in cited_keys(value.source):
-            yield path, key
-    elif isinstance(block, ReferenceKeysBlock):
-        for key_index, key in enumerate(value):
-            yield (*path, key_index), key
-    elif isinstance(block, blocks.StreamBlock):
-        for index, child in enumerate(value):
-            yield from _citations(child.block, child.value, (*path, index))
-    elif isinstance(block, blocks.StructBlock):
-        for name, child_block in block.child_blocks.items():
-            yield from _citations(child_block, value[name], (*path, name))
-    elif isinstance(block, blocks.ListBlock):
-        for item_index, item in enumerate(value):
-            yield from _citations(block.child_block, item, (*path, item_index))
-
-
-def cited_reference_keys(body):
-    """Yield (path, key) for every citation in an article body, in reading order.
-
-    Every citing rich text field (``CitingRichTextBlock``) and list of cited
-    keys (``ReferenceKeysBlock``), wherever the blocks put one. ``path``
-    locates the citation in the stream: (block index,) for a rich text block;
-    (block index, field) for a rich text field; (block index, "references",
-    key index) for a cited key; inside a condition section's treatments,
-    (block index, "treatments", treatment index, ...).
-    """
-    yield from _citations(body.stream_block, body, ())
-
-
-def condition_names(body):
-    """For each condition section of ``body``, the set of its names, folded."""
-    return [
-        {
-            name.replace(CONDITION_SEPARATOR, " ").strip().casefold()
-            for name in [child.value["name"], *child.value["alternate_names"]]
-            if name.strip()
-        }
-        for child in body
-        if child.block_type == "condition_section"
-    ]
-
-
-CONDITION_SEPARATOR = "|"
-
-
-def condition_index(body):
-    """Every name of every condition in ``body``, folded, as "|a|b|" text."""
-    names = sorted({name for section in condition_names(body) for name in section})
-    if not names:
-        return ""
-    return CONDITION_SEPARATOR + CONDITION_SEPARATOR.join(names) + CONDITION_SEPARATOR
-
-
-def condition_anchor(name):
-    """The HTML id of a condition section, for links from a table of contents."""
-    return "condition-" + slugify(name, allow_unicode=True)
-
-
-def table_of_contents(body):
-    """The condition sections of ``body`` with their anchors, in reading order."""
-    entries = []
-    for child in body:
-        if child.block_type == "condition_section":
-            name = child.value["name"]
-            entries.append({"title": name, "anchor": condition_anchor(name)})
-    return entries
-
-
-def _texts(value):
-    if isinstance(value, RichText):
-        yield strip_tags(without_citations(value.source))
-    elif isinstance(value, str):
-        yield value
-    elif isinstance(value, dict) or hasattr(value, "items"):
-        for key, item in value.items():
-            if key not in ("references", "certainty", "study_types", "level"):
-                yield from _texts(item)
-    elif isinstance(value, list | tuple) or hasattr(value, "__iter__"):
-        for item in value:
-            yield from _texts(item)
-
-
-def word_count(body):
-    """Words a reader reads in ``body`` (text, names and headings)."""
-    return sum(len(text.split()) for child in body for text in _texts(child.value))

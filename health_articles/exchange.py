@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.blocks import StreamBlockValidationError
 
-from .blocks import RICH_TEXT_FEATURES, cited_reference_keys
+from .blocks import RICH_TEXT_FEATURES, sanitise
+from .body import cited_reference_keys
 from .models import (
     ArticleAuthor,
     ArticleReviewer,
@@ -19,32 +20,11 @@ from .models import (
     HealthArticlePage,
     Person,
     Reference,
-    repeated_references,
 )
-from .rich_text import sanitise
+from .references.keys import repeated_references
 
 FORMAT = "health_articles/1"
 PERSON_FIELDS = ["name", "credentials", "job_title", "bio", "profile_url", "same_as"]
-REFERENCE_FIELDS = [
-    "key",
-    "csl_type",
-    "authors",
-    "title",
-    "container_title",
-    "issued",
-    "volume",
-    "issue",
-    "page_range",
-    "publisher",
-    "publisher_place",
-    "doi",
-    "pmid",
-    "pmcid",
-    "isbn",
-    "url",
-    "raw_text",
-    "review_note",
-]
 
 
 class DocumentError(ValueError):
@@ -85,7 +65,7 @@ def export_document(articles):
                 "body": article.body.get_prep_value(),
                 "tags": sorted(tag.name for tag in article.tags.all()),
                 "references": [
-                    {field: getattr(ref, field) for field in REFERENCE_FIELDS}
+                    {field: getattr(ref, field) for field in Reference.content_fields}
                     for ref in article.references.all()
                 ],
                 "authors": [person.name for person in article.authors],
@@ -141,7 +121,7 @@ def _build_references(entries, location):
             field: _require(entry, field, str, here)
             if field in ("key", "title") or field in entry
             else ""
-            for field in REFERENCE_FIELDS
+            for field in Reference.content_fields
         }
         reference = Reference(sort_order=number, **values)
         try:

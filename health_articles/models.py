@@ -1,10 +1,11 @@
-import datetime
+"""The app's models: the settings, people, the article index and article
+pages, their tags, references and people. Models only: what they compute is
+delegated to the modules named below, none of which imports this one."""
+
 import math
-import secrets
 
 import swapper
-from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
@@ -32,8 +33,10 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
-from . import citations, identifiers
-from .api_fields import (
+from . import body, preview, review
+from .admin.forms import HealthArticlePageForm
+from .admin.panels import ReferenceToolsPanel
+from .api.fields import (
     ArticleBodyField,
     DisclaimerField,
     PeopleField,
@@ -43,44 +46,20 @@ from .api_fields import (
     SchemaOrgField,
     TagListField,
 )
-from .blocks import (
-    RICH_TEXT_FEATURES,
-    ArticleBodyBlock,
-    cited_reference_keys,
-    condition_index,
-    table_of_contents,
-    word_count,
-)
+from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 from .caching import DEFAULT_TIMEOUT, content_version
-from .forms import HealthArticlePageForm
-from .panels import ReferenceToolsPanel
+from .citations.numbering import reference_numbers
+from .querysets import public_pages, related_articles
+from .references import csl, identifiers
+from .references.formatting import DEFAULT_STYLE, STYLES
 
 # The site's base page model (WAGTAIL_PAGE_MODEL, wagtailcore.Page unless swapped).
 # Its app must come before this one in INSTALLED_APPS.
 Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
 
 
-# The preview mode that opens the headless frontend (wagtail-headless-preview).
-FRONTEND_PREVIEW = "frontend"
-
 # Words a minute of a reader of plain-language health information.
 READING_SPEED = 200
-DUE_SOON_DAYS = 30
-REVIEW_STATUS_LABELS = {
-    "not_reviewed": _("Not reviewed"),
-    "current": _("Current"),
-    "due_soon": _("Due soon"),
-    "overdue": _("Overdue"),
-}
-
-
-def add_months(date, months):
-    """``date`` moved by whole months, on the last day where the month is short."""
-    month_index = date.month - 1 + months
-    year, month = date.year + month_index // 12, month_index % 12 + 1
-    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
-    last_day = (next_month - datetime.timedelta(days=1)).day
-    return date.replace(year=year, month=month, day=min(date.day, last_day))
 
 
 @register_setting(icon="doc-full")
@@ -98,12 +77,8 @@ class HealthArticleSettings(BaseSiteSetting):
     citation_style = models.CharField(
         _("citation style"),
         max_length=16,
-        choices=[
-            ("vancouver", _("Vancouver (NLM)")),
-            ("apa", _("APA")),
-            ("ama", _("AMA")),
-        ],
-        default="vancouver",
+        choices=[(name, style.label) for name, style in STYLES.items()],
+        default=DEFAULT_STYLE,
         help_text=_("How reference lists are written on article pages."),
     )
     medical_disclaimer = RichTextField(
@@ -329,7 +304,7 @@ class HealthArticlePageMixin(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.condition_index = condition_index(self.body)
+        self.condition_index = body.condition_index(self.body)
         changed = ["condition_index"]
         if self.last_reviewed and not self.next_review_due:
             self.next_review_due = self.default_next_review(self.last_reviewed)
@@ -357,22 +332,15 @@ class HealthArticlePageMixin(models.Model):
             if site
             else HealthArticleSettings._meta.get_field("review_interval_months").default
         )
-        return add_months(last_reviewed, months)
+        return review.add_months(last_reviewed, months)
 
     def review_status(self, today=None):
         """One of "not_reviewed", "current", "due_soon" and "overdue"."""
-        if not self.next_review_due:
-            return "not_reviewed"
-        today = today or datetime.date.today()
-        if self.next_review_due < today:
-            return "overdue"
-        if self.next_review_due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-            return "due_soon"
-        return "current"
+        return review.review_status(self.next_review_due, today)
 
     @cached_property
     def word_count(self):
-        return len(self.summary.split()) + word_count(self.body)
+        return len(self.summary.split()) + body.word_count(self.body)
 
     @property
     def reading_time(self):
@@ -381,7 +349,7 @@ class HealthArticlePageMixin(models.Model):
 
     @property
     def table_of_contents(self):
-        return table_of_contents(self.body)
+        return body.table_of_contents(self.body)
 
     @property
     def authors(self):
@@ -405,18 +373,13 @@ class HealthArticlePageMixin(models.Model):
     @cached_property
     def cited_keys(self):
         """Every reference key the body cites, in reading order (repeats too)."""
-        return [key for _path, key in cited_reference_keys(self.body)]
+        return [key for _path, key in body.cited_reference_keys(self.body)]
 
     @cached_property
     def reference_numbers(self):
-        """Map each reference key to its number: references are numbered in
-        the order the body first cites them, then the uncited ones in list
-        order."""
+        """Map each reference key to its number (see ``citations.numbering``)."""
         keys = [reference.key for reference in self.references.all()]
-        known = set(keys)
-        cited = [key for key in self.cited_keys if key in known]
-        order = dict.fromkeys([*cited, *keys])
-        return {key: number for number, key in enumerate(order, start=1)}
+        return reference_numbers(self.cited_keys, keys)
 
     @property
     def numbered_references(self):
@@ -452,14 +415,11 @@ class HealthArticlePageMixin(models.Model):
         return warnings
 
     def get_context(self, request, *args, **kwargs):
-        from .related import related_articles
-        from .tags import public_pages
-
         context = super().get_context(request, *args, **kwargs)
         context["reference_numbers"] = self.reference_numbers
-        site = Site.find_for_request(request)
+        candidates = public_pages(Site.find_for_request(request), HealthArticlePage)
         context["related_articles"] = [
-            page for page, *_shared in related_articles(self, public_pages(site))
+            page for page, *_shared in related_articles(self, candidates)
         ]
         return context
 
@@ -558,47 +518,27 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
     @property
     def preview_modes(self):
         """The frontend first (so "Preview" opens it) where one is configured."""
-        if getattr(settings, "WAGTAIL_HEADLESS_PREVIEW", {}).get("CLIENT_URLS"):
-            return [(FRONTEND_PREVIEW, _("Frontend")), ("", _("Site page"))]
+        if preview.frontend_configured():
+            return [(preview.FRONTEND_PREVIEW, _("Frontend")), ("", _("Site page"))]
         return super().preview_modes
 
     def create_page_preview(self):
-        """As wagtail-headless-preview does, with a random part in the signed
-        identifier: each preview gets a token of its own, so two editors
-        previewing the same page in the same second never share one."""
-        if self.pk is None:
-            parent = self.get_parent()
-            identifier = f"parent_id={parent.pk};page_type={self._meta.label};"
-        else:
-            identifier = preview_token_prefix(self.pk)
-        identifier += f"nonce={secrets.token_urlsafe(12)}"
-        preview, _created = self.update_page_preview(
-            self.get_preview_signer().sign(identifier)
-        )
-        return preview
+        """As wagtail-headless-preview does, with a token of its own for each
+        preview (see ``preview.token_identifier``)."""
+        signed = self.get_preview_signer().sign(preview.token_identifier(self))
+        page_preview, _created = self.update_page_preview(signed)
+        return page_preview
 
     def serve_preview(self, request, mode_name):
-        if mode_name == FRONTEND_PREVIEW:
+        if mode_name == preview.FRONTEND_PREVIEW:
             # Stores the draft under a signed token and opens the frontend.
             return HeadlessPreviewMixin.serve_preview(self, request, mode_name)
         return super(HeadlessPreviewMixin, self).serve_preview(request, mode_name)
 
 
-class ReferenceType(models.TextChoices):
-    """The CSL types a health article's references use."""
-
-    ARTICLE_JOURNAL = "article-journal", _("Journal article")
-    CHAPTER = "chapter", _("Book chapter")
-    BOOK = "book", _("Book")
-    REPORT = "report", _("Report or guideline")
-    WEBPAGE = "webpage", _("Web page")
-    PAPER_CONFERENCE = "paper-conference", _("Conference paper")
-    THESIS = "thesis", _("Thesis")
-
-
 def validate_issued(value):
     try:
-        citations.parse_issued(value)
+        csl.parse_issued(value)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
 
@@ -619,8 +559,8 @@ class Reference(Orderable):
     csl_type = models.CharField(
         _("type"),
         max_length=32,
-        choices=ReferenceType.choices,
-        default=ReferenceType.ARTICLE_JOURNAL,
+        choices=list(csl.TYPES.items()),
+        default=csl.DEFAULT_TYPE,
         help_text=_("What kind of work it is; the citation style depends on it."),
     )
     authors = models.TextField(
@@ -715,26 +655,9 @@ class Reference(Orderable):
         ),
     )
 
-    panels = [
-        FieldPanel("key"),
-        FieldPanel("csl_type"),
-        FieldPanel("authors"),
-        FieldPanel("title"),
-        FieldPanel("container_title"),
-        FieldPanel("issued"),
-        FieldPanel("volume"),
-        FieldPanel("issue"),
-        FieldPanel("page_range"),
-        FieldPanel("publisher"),
-        FieldPanel("publisher_place"),
-        FieldPanel("doi"),
-        FieldPanel("pmid"),
-        FieldPanel("pmcid"),
-        FieldPanel("isbn"),
-        FieldPanel("url"),
-        FieldPanel("raw_text"),
-        FieldPanel("review_note"),
-    ]
+    # What an editor enters: the CSL fields, then the source and the notes.
+    content_fields = [*(field.name for field in csl.FIELDS), "raw_text", "review_note"]
+    panels = [FieldPanel(name) for name in content_fields]
 
     class Meta(Orderable.Meta):
         ordering = ["sort_order", "pk"]
@@ -747,105 +670,27 @@ class Reference(Orderable):
     def clean(self):
         super().clean()
         errors = {}
-        for field, normalise in (
-            ("doi", identifiers.normalise_doi),
-            ("pmid", identifiers.normalise_pmid),
-            ("pmcid", identifiers.normalise_pmcid),
-            ("isbn", identifiers.normalise_isbn),
-        ):
-            value = getattr(self, field)
-            if not value:
+        for field in csl.FIELDS:
+            identifier = identifiers.IDENTIFIERS.get(field.variable)
+            value = getattr(self, field.name)
+            if identifier is None or not value:
                 continue
             try:
-                setattr(self, field, normalise(value))
+                setattr(self, field.name, identifier.normalise(value))
             except ValueError as exc:
-                errors[field] = str(exc)
+                errors[field.name] = str(exc)
         if errors:
             raise ValidationError(errors)
 
     def as_csl(self):
         """This reference as a CSL-JSON item, with empty fields left out."""
-        item = {"id": self.key, "type": self.csl_type, "title": self.title}
-        authors = citations.parse_authors(self.authors)
-        if authors:
-            item["author"] = authors
-        if self.issued:
-            item["issued"] = citations.parse_issued(self.issued)
-        for csl_name, value in (
-            ("container-title", self.container_title),
-            ("volume", self.volume),
-            ("issue", self.issue),
-            ("page", self.page_range),
-            ("publisher", self.publisher),
-            ("publisher-place", self.publisher_place),
-            ("DOI", self.doi),
-            ("PMID", self.pmid),
-            ("PMCID", self.pmcid),
-            ("ISBN", self.isbn),
-            ("URL", self.url),
-        ):
-            if value:
-                item[csl_name] = value
-        return item
+        return csl.to_item(
+            {field.name: getattr(self, field.name) for field in csl.FIELDS}
+        )
 
     def links(self):
         """Links to the work by its identifiers, most durable first."""
-        links = {}
-        if self.doi:
-            links["doi"] = identifiers.doi_url(self.doi)
-        if self.pmid:
-            links["pubmed"] = identifiers.pubmed_url(self.pmid)
-        if self.pmcid:
-            links["pmc"] = identifiers.pmc_url(self.pmcid)
-        if self.url:
-            links["url"] = self.url
-        return links
-
-
-def preview_token_prefix(pk):
-    """How the preview tokens of the saved page ``pk`` begin."""
-    return f"id={pk};"
-
-
-def repeated_references(references):
-    """(position, field, earlier position) for each reference whose key, DOI,
-    PMID or PMCID (ignoring case) an earlier one in ``references`` has."""
-    first = {}
-    for position, reference in enumerate(references):
-        for field in ("key", "doi", "pmid", "pmcid"):
-            value = getattr(reference, field)
-            if value:
-                earlier = first.setdefault((field, value.lower()), position)
-                if earlier != position:
-                    yield position, field, earlier
-
-
-CITATION_CACHE_TIMEOUT = 30 * 24 * 60 * 60
-
-
-def formatted_references(references, style=citations.DEFAULT_STYLE):
-    """The references formatted as HTML in ``style``, in their order.
-
-    citeproc takes milliseconds for each reference, most of the time of
-    building a list of articles. A formatted citation depends only on the
-    reference's fields, the style and the formatter, so it is kept in the
-    cache ``HEALTH_ARTICLES_CITATION_CACHE`` names (``"default"`` unless set)
-    under a key made of them: shared by every process when that cache is
-    Redis, and still good when a publish makes the stored API responses
-    stale. An edited reference has a new key.
-    """
-    store = caches[getattr(settings, "HEALTH_ARTICLES_CITATION_CACHE", "default")]
-    items = [reference.as_csl() for reference in references]
-    keys = [citations.format_key(item, style) for item in items]
-    found = store.get_many(keys)
-    formatted = {
-        key: citations.format_reference_html(item, style)
-        for key, item in zip(keys, items, strict=True)
-        if key not in found
-    }
-    if formatted:
-        store.set_many(formatted, CITATION_CACHE_TIMEOUT)
-    return [found[key] if key in found else formatted[key] for key in keys]
+        return identifiers.links(self.as_csl())
 
 
 class ArticlePerson(Orderable):

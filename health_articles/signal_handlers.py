@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction, Site
@@ -15,8 +16,10 @@ from wagtail.signals import (
     page_unpublished,
     post_page_move,
 )
+from wagtail_headless_preview.models import PagePreview
 
 from .caching import bump_content_version
+from .preview import token_prefix
 
 
 def _reverse(name, *args):
@@ -53,8 +56,6 @@ def purge_frontend_cache(page):
         return
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
     PurgeBatch(api_urls_of(page)).purge()
 
 
@@ -65,13 +66,7 @@ def page_changed(sender, instance, **kwargs):
 
 def discard_previews(sender, instance, **kwargs):
     """A published or deleted page's previews are done with: their drafts go."""
-    from wagtail_headless_preview.models import PagePreview
-
-    from .models import preview_token_prefix
-
-    PagePreview.objects.filter(
-        token__startswith=preview_token_prefix(instance.pk)
-    ).delete()
+    PagePreview.objects.filter(token__startswith=token_prefix(instance.pk)).delete()
 
 
 def settings_changed(sender, instance, created=False, **kwargs):

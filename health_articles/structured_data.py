@@ -9,8 +9,9 @@ import json
 from django.utils.safestring import mark_safe
 
 from .blocks import condition_anchor
-from .identifiers import doi_url, pmc_url, pubmed_url
-from .rich_text import reference_anchor
+from .body import condition_sections
+from .citations.links import reference_anchor
+from .references.identifiers import IDENTIFIERS
 
 SCHEMA_ORG = "https://schema.org"
 
@@ -40,16 +41,12 @@ def _scholarly_article(reference, base):
     if reference.container_title:
         node["isPartOf"] = {"@type": "Periodical", "name": reference.container_title}
     identifiers, same_as = [], []
-    for property_id, value, url in (
-        ("DOI", reference.doi, reference.doi and doi_url(reference.doi)),
-        ("PMID", reference.pmid, reference.pmid and pubmed_url(reference.pmid)),
-        ("PMCID", reference.pmcid, reference.pmcid and pmc_url(reference.pmcid)),
-    ):
-        if value:
+    for property_id, identifier in IDENTIFIERS.items():
+        if identifier.url and (value := csl.get(property_id)):
             identifiers.append(
                 {"@type": "PropertyValue", "propertyID": property_id, "value": value}
             )
-            same_as.append(url)
+            same_as.append(identifier.url(value))
     if identifiers:
         node["identifier"] = identifiers
         node["sameAs"] = same_as
@@ -78,9 +75,7 @@ def article_graph(article, request=None):
     """schema.org ``@graph``: the web page, the article, people, conditions, works."""
     url = article.get_full_url(request) or article.url or ""
     references = article.numbered_references
-    conditions = [
-        child.value for child in article.body if child.block_type == "condition_section"
-    ]
+    conditions = condition_sections(article.body)
     page_node = {
         "@type": "MedicalWebPage",
         "@id": f"{url}#webpage",

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "health_articles"
 
 urlpatterns = [
-    path("feed/", views.ArticlesFeed(), name="feed"),
+    path("feed/", feeds.ArticlesFeed(), name="feed"),
     path("tags/", views.tag_index, name="tags"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
-    path("tags/<str:slug>/feed/", views.TagFeed(), name="tag_feed"),
+    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
 ]

@@ -105,11 +105,14 @@ def test_person_fields_have_help_text():
 
 def test_references_tab_offers_import_and_export(editor_client, article):
     _form, soup = edit_form(editor_client, article)
-    import_url = reverse("health_articles_import_references", args=(article.pk,))
+    import_url = reverse("health_articles_admin:import_references", args=(article.pk,))
     link = soup.find("a", href=import_url)
     assert link.get_text(strip=True) == "Import references"
     assert soup.find(
-        "a", href=reverse("health_articles_export_references", args=(article.pk, "bib"))
+        "a",
+        href=reverse(
+            "health_articles_admin:export_references", args=(article.pk, "bib")
+        ),
     )
 
 

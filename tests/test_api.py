@@ -68,6 +68,19 @@ def test_condition_section_is_structured_with_nested_treatments(client, article)
     assert therapy["references"] == ["abbott2013"]
 
 
+def test_a_condition_section_carries_the_anchor_the_page_and_contents_use(
+    client, article
+):
+    data = detail(client, article)
+    section = data["body"][1]["value"]
+    assert section["anchor"] == "condition-osteoarthritis-of-the-hip"
+    assert data["table_of_contents"] == [
+        {"title": "Osteoarthritis of the hip", "anchor": section["anchor"]}
+    ]
+    page = client.get(article.url)
+    assert f'id="{section["anchor"]}"'.encode() in page.content
+
+
 def test_top_level_treatment_block_is_served(client, index):
     page = HealthArticlePageFactory(
         parent=index,

@@ -9,12 +9,12 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from health_articles import citations
 from health_articles.caching import (
     BUILDING_KEY,
     RESPONSE_KEY,
     StoredAPIResponseMiddleware,
 )
+from health_articles.references import formatting
 
 from . import frontend_cache
 from .conftest import publish
@@ -264,7 +264,7 @@ def test_formatted_citations_are_kept_under_their_content(client, article):
     reference = article.references.get(key="abbott2013")
     served = references_of(client, article, "?citation_style=apa")
     store = caches["citations"]
-    key = citations.format_key(reference.as_csl(), "apa")
+    key = formatting.format_key(reference.as_csl(), "apa")
     entry = next(entry for entry in served if entry["key"] == "abbott2013")
     assert store.get(key) == entry["formatted_html"]
     # Another process (or a later build) reads it from there, not citeproc.
@@ -278,11 +278,11 @@ def test_formatted_citations_are_kept_under_their_content(client, article):
 def test_an_edited_reference_is_formatted_anew(client, article):
     before = references_of(client, article)
     reference = article.references.get(key="abbott2013")
-    key = citations.format_key(reference.as_csl())
+    key = formatting.format_key(reference.as_csl())
     reference.title = "Manual therapy and exercise for hip osteoarthritis"
     reference.save()
     publish(article)
-    assert citations.format_key(reference.as_csl()) != key
+    assert formatting.format_key(reference.as_csl()) != key
     after = references_of(client, article)
     entry = next(entry for entry in after if entry["key"] == "abbott2013")
     assert "Manual therapy and exercise for hip osteoarthritis" in entry["formatted"]
@@ -291,11 +291,11 @@ def test_an_edited_reference_is_formatted_anew(client, article):
 
 def test_a_citation_key_names_the_reference_style_and_formatter():
     csl = {"id": "a", "type": "book", "title": "Hip pain"}
-    key = citations.format_key(csl)
-    assert key == citations.format_key(dict(reversed(csl.items())))
-    assert key != citations.format_key(csl, "apa")
-    assert key != citations.format_key({**csl, "title": "Knee pain"})
-    assert citations.FORMATTER.startswith(f"{citations.FORMAT_REVISION}:")
+    key = formatting.format_key(csl)
+    assert key == formatting.format_key(dict(reversed(csl.items())))
+    assert key != formatting.format_key(csl, "apa")
+    assert key != formatting.format_key({**csl, "title": "Knee pain"})
+    assert formatting.FORMATTER.startswith(f"{formatting.FORMAT_REVISION}:")
 
 
 class CountingCache(LocMemCache):

@@ -61,7 +61,7 @@ def test_seed_article_has_its_tags(hip):
 
 
 def test_every_citation_resolves_and_every_reference_is_cited(demo_content):
-    from health_articles.blocks import cited_reference_keys
+    from health_articles.body import cited_reference_keys
 
     for article in HealthArticlePage.objects.all():
         keys = set(article.references.values_list("key", flat=True))

@@ -1,6 +1,6 @@
 import pytest
 
-from health_articles import citations, identifiers
+from health_articles.references import csl, formatting, identifiers
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_pmid_and_pmcid_are_normalised():
 
 
 def test_authors_become_csl_names():
-    assert citations.parse_authors("Abbott, J H\n\nMOA Trial team\nCher, \n") == [
+    assert csl.parse_authors("Abbott, J H\n\nMOA Trial team\nCher, \n") == [
         {"family": "Abbott", "given": "J H"},
         {"literal": "MOA Trial team"},
         {"family": "Cher"},
@@ -53,13 +53,13 @@ def test_authors_become_csl_names():
     ],
 )
 def test_issued_dates_become_csl_date_parts(text, parts):
-    assert citations.parse_issued(text) == {"date-parts": parts}
+    assert csl.parse_issued(text) == {"date-parts": parts}
 
 
 @pytest.mark.parametrize("text", ["April 2013", "2013-13", "2013-02-32", "13"])
 def test_impossible_dates_are_refused(text):
     with pytest.raises(ValueError):
-        citations.parse_issued(text)
+        csl.parse_issued(text)
 
 
 def test_reference_is_formatted_in_nlm_style():
@@ -74,7 +74,7 @@ def test_reference_is_formatted_in_nlm_style():
         "issue": "9",
         "page": "1221-1228",
     }
-    html = citations.format_reference_html(csl)
+    html = formatting.format_reference_html(csl)
     assert html.startswith("Hernández-Molina G. Effect of therapeutic exercise")
     assert "Arthritis Rheum. 2008 Sep 15;59(9):1221–8." in html
 
@@ -103,8 +103,8 @@ AHUJA = {
 def test_an_issue_dated_by_a_range_of_months_keeps_its_year(style, expected):
     """A journal issue of "2020 Oct-Dec": the year where the style puts it,
     the months as a range where the style shows months, and never dropped."""
-    assert expected in citations.html_to_text(
-        citations.format_reference_html(AHUJA, style)
+    assert expected in formatting.html_to_text(
+        formatting.format_reference_html(AHUJA, style)
     )
 
 
@@ -118,7 +118,7 @@ def test_an_issue_dated_by_a_range_of_months_keeps_its_year(style, expected):
 )
 def test_other_date_ranges_in_nlm_style(issued, expected):
     csl = {**AHUJA, "issued": {"date-parts": issued}}
-    assert expected in citations.html_to_text(citations.format_reference_html(csl))
+    assert expected in formatting.html_to_text(formatting.format_reference_html(csl))
 
 
 @pytest.mark.parametrize(
@@ -132,8 +132,8 @@ def test_other_date_ranges_in_nlm_style(issued, expected):
 )
 def test_a_web_page_dated_by_a_range(issued, style, expected):
     csl = {**AHUJA, "type": "webpage", "issued": {"date-parts": issued}}
-    assert expected in citations.html_to_text(
-        citations.format_reference_html(csl, style)
+    assert expected in formatting.html_to_text(
+        formatting.format_reference_html(csl, style)
     )
 
 
@@ -144,13 +144,13 @@ def test_a_web_page_dated_by_a_range_of_days_in_ama_style():
         "type": "webpage",
         "issued": {"date-parts": [[2020, 10, 1], [2020, 10, 5]]},
     }
-    assert "October 1, 2020–October 5, 2020" in citations.html_to_text(
-        citations.format_reference_html(csl, "ama")
+    assert "October 1, 2020–October 5, 2020" in formatting.html_to_text(
+        formatting.format_reference_html(csl, "ama")
     )
 
 
 def test_formatting_escapes_markup_in_titles():
     csl = {"id": "x", "type": "webpage", "title": "<script>alert(1)</script>"}
-    html = citations.format_reference_html(csl)
+    html = formatting.format_reference_html(csl)
     assert "<script>" not in html
-    assert citations.html_to_text(html).startswith("<script>alert(1)</script>")
+    assert formatting.html_to_text(html).startswith("<script>alert(1)</script>")

@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from health_articles.reference_formats import (
-    from_bibtex,
-    from_medline,
-    from_ris,
-    to_bibtex,
-    to_ris,
-)
-from health_articles.reference_parser import parse_references
+from health_articles.references.formats.bibtex import from_bibtex, to_bibtex
+from health_articles.references.formats.medline import from_medline
+from health_articles.references.formats.ris import from_ris, to_ris
+from health_articles.references.parser import parse_references
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ITEMS = json.loads((ROOT / "bench/citations/seed.json").read_text("utf-8"))[

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from health_articles.identifiers import normalise_isbn
-from health_articles.reference_parser import (
-    ParsedReference,
+from health_articles.references.identifiers import normalise_isbn
+from health_articles.references.normalise import (
     expand_page_range,
     normalise_given,
     parse_date,
+)
+from health_articles.references.parsed import ParsedReference
+from health_articles.references.parser import (
     parse_reference,
     parse_references,
     split_references,

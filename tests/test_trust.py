@@ -15,8 +15,8 @@ from health_articles.models import (
     HealthArticlePage,
     HealthArticleSettings,
     Person,
-    add_months,
 )
+from health_articles.review import add_months
 
 from .admin_forms import article_form_data, condition_data, treatment_data
 from .conftest import publish
@@ -169,7 +169,7 @@ def test_admin_report_lists_articles_overdue_or_due_soon(editor_client, index):
         page.last_reviewed = today - datetime.timedelta(days=1000)
         page.next_review_due = today + datetime.timedelta(days=days)
         publish(page)
-    response = editor_client.get(reverse("health_articles_review_due"))
+    response = editor_client.get(reverse("health_articles_admin:review_due"))
     assert response.status_code == 200
     content = response.content.decode()
     assert "Late" in content and "Soon" in content

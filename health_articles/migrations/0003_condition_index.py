@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from health_articles.blocks import condition_index
+from health_articles.body import condition_index
 
 
 def index_conditions(apps, schema_editor):

@@ -5,7 +5,11 @@ from django.utils.safestring import mark_safe
 from wagtail.rich_text import RichText
 from wagtail.templatetags.wagtailcore_tags import richtext
 
-from ..rich_text import number_citations, reference_anchor
+from ..blocks import EVIDENCE_CERTAINTY
+from ..citations.links import number_citations, reference_anchor
+from ..models import HealthArticleSettings
+from ..references.formatting import formatted_references
+from ..structured_data import article_graph, json_ld_script
 
 register = template.Library()
 
@@ -44,8 +48,6 @@ def tag_url(tag):
 @register.simple_tag(takes_context=True)
 def schema_org(context, article):
     """The article's JSON-LD graph as a script element for the page head."""
-    from ..structured_data import article_graph, json_ld_script
-
     return json_ld_script(article_graph(article, context.get("request")))
 
 
@@ -57,8 +59,6 @@ def disclaimer(context, article):
 
 @register.simple_tag
 def certainty_label(value):
-    from ..blocks import EVIDENCE_CERTAINTY
-
     return dict(EVIDENCE_CERTAINTY).get(value, value)
 
 
@@ -67,8 +67,6 @@ def reference_entries(context, references):
     """(reference, anchor, HTML in the site's citation style) for each of
     ``references``: formatted (or read from the citation cache) in one go.
     The HTML's field values are escaped."""
-    from ..models import HealthArticleSettings, formatted_references
-
     style = HealthArticleSettings.for_request(context["request"]).citation_style
     return [
         (reference, reference_anchor(reference.key), mark_safe(html))  # noqa: S308

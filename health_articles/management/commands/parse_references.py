@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from health_articles.reference_import import IMPORTERS, detect_format, parse
+from health_articles.references import formats
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             dest="fmt",
-            choices=sorted(IMPORTERS),
+            choices=sorted(formats.READERS),
             help="The input's format (default: from the file name or its start).",
         )
 
@@ -33,9 +33,9 @@ class Command(BaseCommand):
                     text = handle.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
-        fmt = fmt or detect_format(text, "" if file == "-" else file)
+        fmt = fmt or formats.detect_format(text, "" if file == "-" else file)
         try:
-            parsed = parse(text, fmt)
+            parsed = formats.read(text, fmt)
         except ValueError as exc:
             raise CommandError(f"{file}: {exc}") from exc
         items = []

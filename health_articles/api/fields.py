@@ -1,9 +1,22 @@
-"""Serializer fields for the article data that Wagtail's API v2 serves."""
+"""Serializer fields for the article data that Wagtail's API v2 serves.
+
+The article models name these in their ``api_fields``, so this module
+imports no models of the app.
+"""
 
 from rest_framework.fields import Field
+from wagtail.api.rich_text import APIRichText
+from wagtail.api.utils import get_full_url
 
-from . import citations
-from .rich_text import reference_anchor
+from ..citations.links import reference_anchor
+from ..querysets import related_articles
+from ..references.formatting import (
+    DEFAULT_STYLE,
+    formatted_references,
+    html_to_text,
+)
+from ..references.identifiers import links
+from ..structured_data import article_graph
 
 
 class TagListField(Field):
@@ -25,28 +38,25 @@ class ReferenceListField(Field):
         return instance
 
     def to_representation(self, article) -> list[dict]:
-        request = self.context.get("request")
-        style = citations.DEFAULT_STYLE
-        if request is not None:
-            style = request.GET.get("citation_style", style)
-        from .models import formatted_references
-
+        # Checked by the viewset (api.validation.citation_style).
+        style = self.context["request"].GET.get("citation_style", DEFAULT_STYLE)
         cited = set(article.cited_keys)
         references = article.numbered_references
         entries = []
         for reference, formatted_html in zip(
             references, formatted_references(references, style), strict=True
         ):
+            csl = reference.as_csl()
             entries.append(
                 {
                     "number": reference.number,
                     "key": reference.key,
                     "anchor": reference_anchor(reference.key),
                     "cited": reference.key in cited,
-                    "csl": reference.as_csl(),
-                    "formatted": citations.html_to_text(formatted_html),
+                    "csl": csl,
+                    "formatted": html_to_text(formatted_html),
                     "formatted_html": formatted_html,
-                    "links": reference.links(),
+                    "links": links(csl),
                     "raw_text": reference.raw_text,
                 }
             )
@@ -71,26 +81,16 @@ class RelatedArticlesField(Field):
         return instance
 
     def to_representation(self, article) -> list[dict]:
-        # Imported here: the models module imports this one, before the app
-        # registry is ready.
-        from wagtail.api.v2.utils import get_object_detail_url
-
-        from .models import HealthArticlePage
-        from .related import related_articles
-
         request = self.context["request"]
         router = self.context["router"]
-        # The pages endpoint's public, site-scoped base, read once a request.
-        candidates = HealthArticlePage.objects.filter(
-            pk__in=self.context["view"].get_base_queryset().values("pk")
-        )
+        candidates = self.context["view"].get_related_candidates()
         return [
             {
                 "id": page.pk,
                 "meta": {
                     "type": f"{page._meta.app_label}.{type(page).__name__}",
-                    "detail_url": get_object_detail_url(
-                        router, request, type(page), page.pk
+                    "detail_url": get_full_url(
+                        request, router.get_object_detail_urlpath(type(page), page.pk)
                     ),
                     "html_url": page.get_full_url(request),
                 },
@@ -149,8 +149,6 @@ class DisclaimerField(Field):
         return instance
 
     def to_representation(self, article) -> str:
-        from wagtail.api.rich_text import APIRichText
-
         rich_text_format = self.context.get(
             "_wagtail_rich_text_format", APIRichText.get_default_format()
         )
@@ -165,6 +163,4 @@ class SchemaOrgField(Field):
         return instance
 
     def to_representation(self, article) -> dict:
-        from .structured_data import article_graph
-
         return article_graph(article, self.context["request"])

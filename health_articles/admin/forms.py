@@ -1,13 +1,12 @@
+"""The article's edit form: the checks that span the body and the reference
+list (the model's ``base_form_class``, so it imports no models)."""
+
 from django import forms
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.blocks import (
-    ListBlockValidationError,
-    StreamBlockValidationError,
-    StructBlockValidationError,
-)
 
-from .blocks import cited_reference_keys
+from ..body import cited_reference_keys, nested_errors
+from ..references.keys import repeated_references
 
 
 class HealthArticlePageForm(WagtailAdminPageForm):
@@ -36,8 +35,6 @@ class HealthArticlePageForm(WagtailAdminPageForm):
         reference_forms = self._live_reference_forms()
         if reference_forms is None:
             return None
-        from .models import repeated_references  # models imports this module
-
         references = [form.instance for form in reference_forms]
         for index, field, earlier in repeated_references(references):
             form = reference_forms[index]
@@ -75,38 +72,4 @@ class HealthArticlePageForm(WagtailAdminPageForm):
                 )
                 for path, found in missing.items()
             }
-            self.add_error("body", _nest_block_errors(errors))
-
-
-def _nest_block_errors(errors):
-    """Build Wagtail's nested block errors from {path: ValidationError}."""
-    tree = {}
-    for path, error in errors.items():
-        node = tree
-        for step in path[:-1]:
-            node = node.setdefault(step, {})
-        node[path[-1]] = error
-
-    def build(node, depth_kind):
-        if isinstance(node, forms.ValidationError):
-            return node
-        if depth_kind == "stream":
-            return StreamBlockValidationError(
-                block_errors={i: build(child, "struct") for i, child in node.items()}
-            )
-        if depth_kind == "struct":
-            return StructBlockValidationError(
-                block_errors={
-                    name: build(child, "treatments" if name == "treatments" else "list")
-                    for name, child in node.items()
-                }
-            )
-        if depth_kind == "treatments":
-            return ListBlockValidationError(
-                block_errors={i: build(child, "struct") for i, child in node.items()}
-            )
-        return ListBlockValidationError(
-            block_errors={i: build(child, "leaf") for i, child in node.items()}
-        )
-
-    return build(tree, "stream")
+            self.add_error("body", nested_errors(body, errors))

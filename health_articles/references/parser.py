@@ -28,42 +28,31 @@ Plain Python with no Django imports.
 """
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
 
-from health_articles.citations import parse_issued
-from health_articles.identifiers import (
-    doi_warning,
-    normalise_doi,
-    normalise_isbn,
-    normalise_pmcid,
-    normalise_pmid,
+from .identifiers import IDENTIFIERS, checked
+from .normalise import (
+    DASH_CLASS,
+    DASHES,
+    MONTH,
+    NLM_DATE,
+    ORG_CONNECTORS,
+    YEAR,
+    clean_space,
+    expand_page_range,
+    nlm_date,
+    parse_any_authors,
+    parse_date,
+    parse_inverted_authors,
+    parse_natural_authors,
+    parse_vancouver_authors,
+    split_role,
+    strip_end,
+    strip_title,
 )
+from .parsed import ParsedReference, assign_ids, finish
 
 # --------------------------------------------------------------------------
 # Public API
-
-
-@dataclass
-class ParsedReference:
-    """One reference of a pasted or imported list.
-
-    ``csl`` is a CSL-JSON item without empty fields. ``raw_text`` is the source
-    text of the reference (its lines joined by single spaces if it wrapped;
-    a list number or bullet in front is not part of it). ``needs_review``
-    holds field names, each optionally followed by ``": reason"``, that an
-    editor should check; it is empty only when the parser found authors,
-    title, year and (where the type needs one) container without guessing.
-    ``style`` names the rules that read it: "vancouver", "author-date",
-    "harvard", "mla", "chicago", "quoted-title", "mla-chicago-book",
-    "unrecognised", "none" (too long to parse), "error" (a rule failed), or
-    the file format ("bibtex", "ris", "medline").
-    """
-
-    csl: dict
-    raw_text: str
-    needs_review: list[str] = field(default_factory=list)
-    style: str = ""
 
 
 def parse_references(text: str) -> list[ParsedReference]:
@@ -160,39 +149,7 @@ def _continues(previous: str, line: str) -> bool:
 
 
 # --------------------------------------------------------------------------
-# Small text helpers
-
-DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-DASH_CLASS = "[-" + DASHES + "]"
-TERMINAL = ".,;: "
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
-    r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-SEASON = r"(?:Spring|Summer|Fall|Autumn|Winter)"
-YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+# Sentences
 
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = {
@@ -222,20 +179,6 @@ ABBREVIATIONS = {
     "ltd",
     "co",
 }
-
-
-def clean_space(text: str) -> str:
-    """Collapse runs of whitespace (non-breaking spaces included) to one space."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
-def strip_end(text: str, chars: str = TERMINAL) -> str:
-    return text.strip().strip(chars).strip() if text else ""
-
-
-def strip_title(text: str) -> str:
-    """A title without trailing full stop or comma; "?" and "!" are kept."""
-    return strip_end(text, ".,;: ")
 
 
 def sentence_split(text: str) -> list[str]:
@@ -284,288 +227,6 @@ def _is_abbreviation(text: str, index: int) -> bool:
         re.fullmatch(r"[A-Z]", token)
         and re.match(r" (?:[A-Z]\.|[A-Z][a-z]*,)", text[index + 1 : index + 5])
     )
-
-
-def expand_page_range(page: str) -> str:
-    """Normalise dashes and expand a shortened end page: 525-34 -> 525-534."""
-    page = clean_space(page)
-    page = re.sub(r"\s*" + DASH_CLASS + r"+\s*", "-", page)
-    page = strip_end(page, ".,;: ")
-    match = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)", page)
-    if not match:
-        return page
-    prefix, start, end_prefix, end = match.groups()
-    if len(end) < len(start) and end_prefix in ("", prefix):
-        expanded = start[: len(start) - len(end)] + end
-        if int(expanded) >= int(start):
-            return f"{prefix}{start}-{prefix}{expanded}"
-    return page
-
-
-def _month(name: str | None) -> int | None:
-    if not name:
-        return None
-    return MONTHS.get(name.strip(". ").lower())
-
-
-def _iso(year: int, month: int | None = None, day: int | None = None) -> str:
-    text = f"{year:04d}"
-    if month:
-        text += f"-{month:02d}"
-        if day:
-            text += f"-{day:02d}"
-    return text
-
-
-def _csl_date(start: tuple, end: tuple | None = None) -> dict | None:
-    """A CSL date from (year, month, day) tuples, checked by parse_issued."""
-    text = _iso(*start)
-    if end and end != start:
-        text += "/" + _iso(*end)
-    try:
-        return parse_issued(text)
-    except ValueError:
-        return parse_issued(_iso(start[0]))
-
-
-NLM_DATE = re.compile(
-    rf"(?P<year>{YEAR})[a-z]?"
-    rf"(?:\s+(?P<m1>{MONTH}|{SEASON})(?:\s*{DASH_CLASS}\s*(?P<m2>{MONTH}|{SEASON}))?"
-    rf"(?:\s+(?P<d1>\d{{1,2}})(?:\s*{DASH_CLASS}\s*(?P<d2>\d{{1,2}}))?)?)?"
-)
-DAY_MONTH_YEAR = re.compile(
-    rf"(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH}),?\s+(?P<year>{YEAR})"
-)
-MONTH_DAY_YEAR = re.compile(
-    rf"(?P<m1>{MONTH})\s+(?:(?P<d1>\d{{1,2}}),?\s+)?(?P<year>{YEAR})"
-)
-ISO_DATE = re.compile(
-    rf"(?P<year>{YEAR})[-/](?P<m1>\d{{1,2}})(?:[-/](?P<d1>\d{{1,2}}))?"
-)
-YEAR_RANGE = re.compile(
-    rf"c?(?P<year>{YEAR})\s*{DASH_CLASS}\s*(?P<y2>\d{{2}}|{YEAR})\b"
-)
-
-
-def parse_date(text: str) -> dict | None:
-    """A CSL date from loose text: "2013 Apr", "2020 Oct-Dec", "May 1, 2024",
-    "1 May 2024", "2024-05-01", "c2000-01" (copyright years 2000-2001)."""
-    text = clean_space(text or "")
-    if not text:
-        return None
-    if match := YEAR_RANGE.search(text):
-        y1 = int(match["year"])
-        y2 = match["y2"]
-        y2 = int(str(y1)[: 4 - len(y2)] + y2)
-        if y2 > y1 and (text.lstrip().startswith("c") or len(match["y2"]) == 4):
-            return _csl_date((y1,), (y2,))
-    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
-        if match := pattern.search(text):
-            day = int(match["d1"]) if match["d1"] else None
-            return _csl_date((int(match["year"]), _month(match["m1"]), day))
-    if (match := ISO_DATE.search(text)) and 1 <= int(match["m1"]) <= 12:
-        day = int(match["d1"]) if match["d1"] else None
-        return _csl_date((int(match["year"]), int(match["m1"]), day))
-    if match := NLM_DATE.search(text):
-        return _nlm_date(match)
-    return None
-
-
-def _nlm_date(match: re.Match) -> dict | None:
-    year = int(match["year"])
-    m1, m2 = _month(match["m1"]), _month(match["m2"])
-    d1 = int(match["d1"]) if match["d1"] else None
-    d2 = int(match["d2"]) if match["d2"] else None
-    if m1 and m2:
-        return _csl_date((year, m1), (year, m2))
-    if m1 and d1 and d2:
-        return _csl_date((year, m1, d1), (year, m1, d2))
-    return _csl_date((year, m1, d1 if m1 else None))
-
-
-# --------------------------------------------------------------------------
-# Names
-
-VANCOUVER_NAME = re.compile(
-    r"^(?P<family>[^\W\d_][^,;]*?)\s+"
-    r"(?P<given>[A-Z]{1,4}|[A-Z](?:[ -][A-Z]){1,3})"
-    r"(?:\s+(?P<suffix>Jr|Sr|2nd|3rd|4th|II|III|IV))?$"
-)
-PERIOD_INITIALS = re.compile(r"^(?:(?:[A-Z][a-z]?\.|[A-Z](?![a-z]))\s?-?\s?){1,5}$")
-GIVEN_WORDS = re.compile(r"^(?:(?:[A-Z][\w'\u2019-]+|[A-Z]\.?)\s?){1,4}$")
-PARTICLES = {"van", "von", "de", "der", "den", "da", "del", "della", "di", "du"}
-PARTICLES |= {"la", "le", "dos", "das", "ten", "ter", "af", "zu", "bin", "ibn"}
-ORG_CONNECTORS = {"of", "for", "and", "the", "on", "in", "&", "de", "des", "du"}
-ORG_CONNECTORS |= {"la", "et", "für", "to", "at", "-", "a"}
-ET_AL = re.compile(r"[,\s]*\bet\.?\s*al\b\.?", re.IGNORECASE)
-EDITOR_ROLE = re.compile(
-    r"[,\s]*(?:\((?:eds?|editors?|Hrsg)\.?\)|,?\s*\b(?:eds?|editors?)\b\.?)\s*$",
-    re.IGNORECASE,
-)
-
-
-def normalise_given(given: str) -> str:
-    """CSL given names: initials spaced and without full stops.
-
-    "JH" -> "J H", "L. M." -> "L M", "H.L." -> "H L", "J.-P." -> "J-P",
-    "John P. A." -> "John P A".
-    """
-    given = clean_space(given).strip(",")
-    if re.fullmatch(r"[A-Z]{1,4}", given):
-        return " ".join(given)
-    given = re.sub(r"\.\s*-\s*", "-", given)
-    given = re.sub(r"\.\s*", " ", given)
-    return clean_space(given)
-
-
-def _person(family: str, given: str = "", suffix: str = "") -> dict:
-    name = {"family": strip_end(family, ",; ")}
-    if given := normalise_given(given):
-        name["given"] = given
-    if suffix:
-        name["suffix"] = suffix
-    return name
-
-
-def natural_name(text: str) -> dict:
-    """ "Given Family" ("Klaus A. Siebenrock", "F. H. C. Crick") as a CSL name."""
-    words = clean_space(text).strip(".,").split(" ")
-    suffix = ""
-    if len(words) > 2 and words[-1].strip(".") in {"Jr", "Sr", "II", "III", "IV"}:
-        suffix = words.pop()
-    if len(words) == 1:
-        return {"family": words[0]}
-    start = len(words) - 1
-    while start > 1 and words[start - 1] in PARTICLES:
-        start -= 1
-    return _person(" ".join(words[start:]), " ".join(words[:start]), suffix)
-
-
-def looks_like_org(text: str) -> bool:
-    """A group or organisation name: capitalised words and connectors only."""
-    words = clean_space(text).split(" ")
-    if not words[0] or not 1 <= len(words) <= 12 or "[" in text:
-        return False
-    if not words[0][:1].isupper():
-        return False
-    for word in words:
-        bare = word.strip("(),.:")
-        if not bare:
-            continue
-        if bare.lower() in ORG_CONNECTORS or bare[:1].isupper() or bare[:1].isdigit():
-            continue
-        return False
-    return True
-
-
-def _vancouver_piece(piece: str) -> dict | None:
-    match = VANCOUVER_NAME.match(piece)
-    if not match:
-        return None
-    family = match["family"]
-    # "National Collaborating Centre for Chronic Conditions UK" is a group.
-    group_words = ORG_CONNECTORS - PARTICLES
-    if len(family.split()) > 3 and any(w in group_words for w in family.split()):
-        return None
-    return _person(family, match["given"], match["suffix"] or "")
-
-
-def parse_vancouver_authors(text: str) -> list[dict] | None:
-    """Names like "Abbott JH, Palmer A J R, Leon de la Barra S; MOA Trial team".
-
-    Returns None when the text is not a Vancouver author list. A group after
-    ";" (NLM's convention) or a lone organisation becomes a literal name.
-    """
-    text = ET_AL.sub("", strip_end(text, ". "))
-    groups = [group.strip() for group in text.split(";") if group.strip()]
-    if not groups:
-        return None
-    names = []
-    pieces = [piece.strip() for piece in groups[0].split(",") if piece.strip()]
-    for piece in pieces:
-        if person := _vancouver_piece(piece):
-            names.append(person)
-        elif len(pieces) == 1 and looks_like_org(piece):
-            names.append({"literal": piece})
-        else:
-            return None
-    for group in groups[1:]:
-        people = [_vancouver_piece(piece.strip()) for piece in group.split(",")]
-        if all(people):
-            names.extend(people)
-        elif len(group.split()) <= 10:
-            names.append({"literal": group})
-        else:
-            return None
-    return names
-
-
-def _name_tokens(text: str) -> list[str]:
-    # APA 7 elides authors 20+ with ". . ." before the last one.
-    text = re.sub(r"(?:\.\s?){3}|\u2026", ",", text)
-    tokens = re.split(r"\s*,\s*(?:&|and)?\s*|\s+(?:&|and)\s+", text)
-    return [token.strip() for token in tokens if token.strip()]
-
-
-def parse_inverted_authors(text: str) -> list[dict] | None:
-    """Names like "Fishman, L. M., Dombi, G. W., & Weber, C." (APA, Harvard),
-    "Hoeksma, H.L., ... and Van Den Ende, C.H.M." (Wiley), and the MLA/Chicago
-    form "Ganz, Reinhold, Javad Parvizi, and Klaus A. Siebenrock".
-
-    Returns None when the text is none of these (nor a lone organisation).
-    """
-    text = strip_end(ET_AL.sub("", clean_space(text)), ".,; ")
-    if not text:
-        return None
-    if "," not in text and looks_like_org(text):
-        return [{"literal": text}]
-    tokens = _name_tokens(text)
-    if len(tokens) < 2:
-        return None
-    odd = tokens[1::2]
-    if len(tokens) % 2 == 0 and all(
-        PERIOD_INITIALS.match(t.rstrip(".") + ".") for t in odd
-    ):
-        names = []
-        for family, given in zip(tokens[::2], odd, strict=True):
-            if not re.match(r"^[^\W\d_][\w'\u2019 -]*$", family):
-                return None
-            if _vancouver_piece(family):  # "Higgins JPT, Savović J": Vancouver
-                return None
-            names.append(_person(family, given))
-        return names
-    family, given, *rest = tokens
-    if _vancouver_piece(family) or any(_vancouver_piece(token) for token in rest):
-        return None
-    if not GIVEN_WORDS.match(given + " ") and not PERIOD_INITIALS.match(
-        given.rstrip(".") + "."
-    ):
-        return None
-    if not re.match(r"^[^\W\d_][\w'\u2019 -]*$", family) or len(family.split()) > 3:
-        return None
-    names = [_person(family, given)]
-    for token in rest:
-        if len(token.split()) > 5 or not token[:1].isupper():
-            return None
-        names.append(natural_name(token))
-    return names
-
-
-def parse_natural_authors(text: str) -> list[dict]:
-    """Editors as in APA "W. Damon & R. M. Lerner" or Chicago "edited by"."""
-    return [natural_name(token) for token in _name_tokens(strip_end(text, ".,; "))]
-
-
-def parse_any_authors(text: str) -> list[dict] | None:
-    """Whichever author-list form fits the text."""
-    return parse_vancouver_authors(text) or parse_inverted_authors(text)
-
-
-def split_role(text: str) -> tuple[str, str]:
-    """("Vogelstein B, Kinzler KW", "editor") from "... , editors"."""
-    if match := EDITOR_ROLE.search(text):
-        return text[: match.start()].strip(), "editor"
-    return text, "author"
 
 
 # --------------------------------------------------------------------------
@@ -642,15 +303,9 @@ def _cut(text: str, start: int, end: int, hole: str = HOLE) -> str:
     return text[:start] + hole + text[end:]
 
 
-def _take_doi(value: str, csl: dict, review: list[str]) -> None:
-    try:
-        csl.setdefault("DOI", normalise_doi(value))
-    except ValueError:
-        csl.setdefault("DOI", value)
-        review.append("DOI: not a well-formed DOI")
-    else:
-        if warning := doi_warning(csl["DOI"]):
-            review.append(f"DOI: {warning}")
+def _take(variable: str, value: str, csl: dict, review: list[str]) -> None:
+    if variable not in csl:
+        csl[variable] = checked(variable, value, review)
 
 
 def extract_identifiers(text: str, csl: dict, review: list[str]) -> str:
@@ -670,14 +325,12 @@ def extract_identifiers(text: str, csl: dict, review: list[str]) -> str:
     for match in reversed(list(DOI_IN_TEXT.finditer(text))):
         doi = _trim_identifier(match.group(1))
         label = DOI_LABEL.search(text[: match.start()])
-        _take_doi(doi, csl, review)
+        _take("DOI", doi, csl, review)
         text = _cut(
             text, label.start() if label else match.start(), match.start() + len(doi)
         )
-    for pattern, key, normalise in (
-        (PMID_IN_TEXT, "PMID", normalise_pmid),
-        (PMCID_IN_TEXT, "PMCID", normalise_pmcid),
-    ):
+    for pattern, key in ((PMID_IN_TEXT, "PMID"), (PMCID_IN_TEXT, "PMCID")):
+        normalise = IDENTIFIERS[key].normalise
         for match in reversed(list(pattern.finditer(text))):
             try:
                 csl.setdefault(key, normalise(match.group(1).replace(" ", "")))
@@ -686,14 +339,14 @@ def extract_identifiers(text: str, csl: dict, review: list[str]) -> str:
             text = _cut(text, match.start(), match.end())
     for match in reversed(list(ISBN_IN_TEXT.finditer(text))):
         try:
-            csl.setdefault("ISBN", normalise_isbn(match.group(1)))
+            csl.setdefault("ISBN", IDENTIFIERS["ISBN"].normalise(match.group(1)))
         except ValueError:
             csl.setdefault("ISBN", re.sub(r"[\s-]", "", match.group(1)))
             review.append("ISBN: check digit does not match")
         text = _cut(text, match.start(), match.end())
     if url := csl.get("URL"):
         if "DOI" not in csl and (match := DOI_IN_TEXT.search(url)):
-            _take_doi(_trim_identifier(match.group(1)), csl, review)
+            _take("DOI", _trim_identifier(match.group(1)), csl, review)
         if "PMCID" not in csl and (match := re.search(r"/(PMC\d{3,9})\b", url)):
             csl["PMCID"] = match.group(1)
     text = UPDATED.sub(lambda m: "[" if m["sep"] else "", text)
@@ -926,8 +579,7 @@ def _parse_reference(raw: str) -> ParsedReference:
     if len(text) > MAX_REFERENCE_LENGTH:
         csl["type"] = "article-journal"
         review.append("type: text too long to be one reference; not parsed")
-        _finish(csl, review)
-        return ParsedReference(csl=csl, raw_text=raw, needs_review=review, style="none")
+        return finish(csl, review, raw, "none")
     body = extract_identifiers(text, csl, review)
     # BMJ's "cite this" text pasted without its formatting runs "et al" into
     # the title ("Krommes K, et alFemoroacetabular"): restore the stop.
@@ -947,10 +599,7 @@ def _parse_reference(raw: str) -> ParsedReference:
     published = csl.pop("_published", None)
     if published and "issued" not in csl:
         csl["issued"] = published
-    _finish(csl, review)
-    return ParsedReference(
-        csl=_ordered(csl), raw_text=raw, needs_review=review, style=style
-    )
+    return finish(csl, review, raw, style)
 
 
 # -- author-date: "Authors (YYYY). Title. Journal, V(I), p-p."
@@ -1344,7 +993,7 @@ def _vancouver_journal(rest: str, csl: dict, review: list[str]) -> bool:
         csl["type"] = "article-journal"
         _set(csl, "title", title)
         _set(csl, "container-title", _clean_container(container))
-        _set(csl, "issued", _nlm_date(source))
+        _set(csl, "issued", nlm_date(source))
         _set(csl, "volume", (source["volume"] or "").strip())
         _set(csl, "issue", (source["issue"] or "").strip())
         if source["page"]:
@@ -1426,161 +1075,3 @@ def _parse_fallback(body: str, csl: dict, review: list[str]) -> str:
         _set(csl, "issued", parse_date(match.group(0)))
     review.append("type: style not recognised")
     return "unrecognised"
-
-
-# --------------------------------------------------------------------------
-# Finishing
-
-
-def _finish(csl: dict, review: list[str]) -> None:
-    if "type" not in csl:
-        if csl.get("container-title"):
-            csl["type"] = "article-journal"
-        elif csl.get("URL") and not csl.get("publisher"):
-            csl["type"] = "webpage"
-        else:
-            has_book_data = csl.get("ISBN") or csl.get("publisher")
-            csl["type"] = "book" if has_book_data else "article-journal"
-        review.append(f"type: guessed {csl['type']}")
-    for key in ("title", "container-title", "publisher", "publisher-place"):
-        if key in csl:
-            csl[key] = clean_space(csl[key])
-            if not csl[key]:
-                del csl[key]
-    for gap in review_gaps(csl):
-        if not any(entry.split(":")[0] == gap for entry in review):
-            review.append(gap)
-
-
-def review_gaps(csl: dict) -> list[str]:
-    """What a reference lacks that an editor should supply or confirm."""
-    gaps = []
-    if not csl.get("author") and not csl.get("editor"):
-        gaps.append("author: none found")
-    if not csl.get("title"):
-        gaps.append("title: none found")
-    if not csl.get("issued"):
-        gaps.append("issued: no year found")
-    if csl.get("type") in ("article-journal", "chapter") and not csl.get(
-        "container-title"
-    ):
-        gaps.append("container-title: none found")
-    return gaps
-
-
-CSL_ORDER = [
-    "id",
-    "type",
-    "author",
-    "editor",
-    "title",
-    "container-title",
-    "container-title-short",
-    "collection-title",
-    "volume-title",
-    "genre",
-    "number",
-    "edition",
-    "issued",
-    "volume",
-    "issue",
-    "page",
-    "publisher",
-    "publisher-place",
-    "DOI",
-    "PMID",
-    "PMCID",
-    "ISBN",
-    "ISSN",
-    "URL",
-    "accessed",
-]
-
-
-def _ordered(csl: dict) -> dict:
-    """Drop empty fields and put the rest in a stable, readable order."""
-    known = {key: csl[key] for key in CSL_ORDER if csl.get(key) not in (None, "", [])}
-    extra = {
-        key: value
-        for key, value in csl.items()
-        if key not in known and not key.startswith("_") and value not in (None, "", [])
-    }
-    return {**known, **extra}
-
-
-FOLD = str.maketrans(
-    {"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "ss", "ł": "l", "Ł": "l"}
-    | {"đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "œ": "oe", "Œ": "oe"}
-)
-
-
-def ascii_key(text: str) -> str:
-    """Lowercase ASCII letters, digits and hyphens: "Ishøi" -> "ishoi"."""
-    folded = unicodedata.normalize("NFKD", text.translate(FOLD))
-    folded = folded.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9-]", "", folded).strip("-")
-
-
-def base_key(csl: dict) -> str:
-    """First author's family name (or a group's initials) and the year."""
-    names = csl.get("author") or csl.get("editor") or []
-    stem = ""
-    if names:
-        first = names[0]
-        if "family" in first:
-            stem = ascii_key(first["family"])
-        else:
-            words = [w for w in first.get("literal", "").split() if w[:1].isupper()]
-            stem = ascii_key(
-                "".join(w[0] for w in words)
-                if len(words) > 1
-                else first.get("literal", "")
-            )
-    if not stem:
-        title_words = re.findall(r"[^\W\d_]{3,}", csl.get("title", ""))
-        stem = ascii_key(title_words[0]) if title_words else "ref"
-    try:
-        year = str(csl["issued"]["date-parts"][0][0])
-    except (KeyError, IndexError, TypeError):
-        year = "nd"
-    return f"{stem[:48] or 'ref'}{year}"
-
-
-def assign_ids(parsed: list[ParsedReference]) -> None:
-    """Give each item a stable, slug-safe key, unique in the list.
-
-    An item's own ``id`` (e.g. a BibTeX key) is kept when it is slug-safe,
-    otherwise the key is first author + year ("abbott2013"). Keys that
-    collide get a, b, c... suffixes, all of them ("smith2020a", "smith2020b").
-    """
-    keys = []
-    for reference in parsed:
-        own = ascii_key(str(reference.csl.get("id", "")).replace("_", "-"))[:64]
-        keys.append(own or base_key(reference.csl))
-    counts: dict[str, int] = {}
-    for key in keys:
-        counts[key] = counts.get(key, 0) + 1
-    used = {key for key, count in counts.items() if count == 1}
-    suffixes: dict[str, int] = {}
-    for reference, key in zip(parsed, keys, strict=True):
-        if counts[key] > 1:
-            while True:
-                index = suffixes.get(key, 0)
-                suffixes[key] = index + 1
-                candidate = f"{key[:60]}{_letters(index)}"
-                if candidate not in used:
-                    break
-            used.add(candidate)
-            key = candidate
-        fields = {k: v for k, v in reference.csl.items() if k != "id"}
-        reference.csl = {"id": key, **fields}
-
-
-def _letters(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("a") + remainder) + letters
-    return letters

@@ -1,22 +1,22 @@
+"""The API's endpoints: Wagtail's pages, images and documents viewsets,
+with bulk loading, validation and stored responses; article previews; tags.
+
+Register them on a ``WagtailAPIRouter`` (see the README).
+"""
+
 import re
 
 import swapper
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
 from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.urls import NoReverseMatch, path, reverse
-from rest_framework import serializers
-from rest_framework.filters import BaseFilterBackend
+from django.urls import path
 from rest_framework.response import Response
 from taggit.models import Tag
-from wagtail.api.utils import get_full_url
 from wagtail.api.v2.filters import SearchFilter
-from wagtail.api.v2.serializers import PageParentField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
@@ -25,112 +25,24 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Site
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
-from . import citations
-from .caching import CachedAPIMixin
-from .models import (
+from .. import preview
+from ..caching import CachedAPIMixin
+from ..models import (
     ArticleAuthor,
     ArticleReviewer,
     HealthArticlePage,
     HealthArticlePageMixin,
 )
-from .reference_import import EXPORTS, export
-from .tags import (
-    TagFilterError,
-    filter_by_tags,
-    parse_tag_values,
-    public_pages,
-    tag_with_count,
-    tags_with_counts,
+from ..querysets import public_pages, tag_with_count, tags_with_counts
+from ..references import formats
+from .filters import TagFilter
+from .serializers import ArticlePageSerializer, TagSerializer
+from .validation import (
+    NOT_FILTERS,
+    QueryErrorsMixin,
+    citation_style,
+    refuse_unknown_parameters,
 )
-
-# Seconds a preview token is good for.
-PREVIEW_MAX_AGE = 60 * 60
-# Larger numbers overflow the databases' integers.
-MAX_OFFSET = 2**31 - 1
-MAX_INTEGER = 2**63 - 1
-# Deeper nesting of ?fields= exhausts the recursion of Wagtail's parser.
-MAX_FIELDS_LENGTH = 1000
-MAX_FIELDS_DEPTH = 10
-# Parameters that shape a listing rather than filter it.
-NOT_FILTERS = {"limit", "offset", "fields", "format", "_", "rich_text_format"}
-WHOLE_NUMBER = re.compile(r"[0-9]+")
-SIGNED_NUMBER = re.compile(r"-?[0-9]+")
-
-
-def _nesting(text):
-    depth = deepest = 0
-    for character in text:
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        deepest = max(deepest, depth)
-    return deepest
-
-
-class QueryErrorsMixin:
-    """Answer 400 with a message for query values Wagtail's API lets through.
-
-    Stock v2 answers 500 for a NUL character in any value, a number beyond the
-    database's integers, a ``search_operator`` other than and/or, a search
-    of only spaces or with an unbalanced quotation mark, a ``fields`` nested
-    too deep, an invalid date or a non-numeric ``find/?id=``, and 404 for an
-    unknown ``locale``.
-    """
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        for name, values in request.GET.lists():
-            for value in values:
-                if "\x00" in name or "\x00" in value:
-                    raise BadRequestError(f"{name!r} contains a NUL character")
-                if SIGNED_NUMBER.fullmatch(value) and abs(int(value)) > MAX_INTEGER:
-                    raise BadRequestError(f"{name} is too large a number")
-        offset = request.GET.get("offset", "0")
-        if not WHOLE_NUMBER.fullmatch(offset) or int(offset) > MAX_OFFSET:
-            raise BadRequestError(
-                f"offset must be a whole number from 0 to {MAX_OFFSET}"
-            )
-        if request.GET.get("search_operator", "and") not in ("and", "or"):
-            raise BadRequestError("search_operator must be 'and' or 'or'")
-        search = request.GET.get("search")
-        if search is not None and search and not search.strip():
-            raise BadRequestError("search must contain a word")
-        if search and search.count('"') % 2:
-            raise BadRequestError("search has an unbalanced quotation mark")
-        fields = request.GET.get("fields", "")
-        if len(fields) > MAX_FIELDS_LENGTH or _nesting(fields) > MAX_FIELDS_DEPTH:
-            raise BadRequestError(
-                f"fields is at most {MAX_FIELDS_LENGTH} characters and "
-                f"{MAX_FIELDS_DEPTH} levels deep"
-            )
-        find_id = request.GET.get("id", "0")
-        if self.action == "find_view" and not WHOLE_NUMBER.fullmatch(find_id):
-            raise BadRequestError("id must be a whole number")
-
-    def filter_queryset(self, queryset):
-        try:
-            return super().filter_queryset(queryset)
-        except (Http404, ValueError, ValidationError) as exc:
-            message = "; ".join(getattr(exc, "messages", [str(exc)]))
-            filters = set(self.request.GET) - NOT_FILTERS
-            names = ", ".join(sorted(filters)) or "filters"
-            raise BadRequestError(f"{names}: {message}") from exc
-
-
-class TagFilter(BaseFilterBackend):
-    """``?tag=a,b`` (every one of them) and ``?tag_any=a,b`` (at least one).
-
-    Values are tag slugs or names, matched ignoring case. Unlike Wagtail's
-    ``?tags=``, these combine with ``?search=`` and need no ``?type=``.
-    """
-
-    def filter_queryset(self, request, queryset, view):
-        try:
-            all_of = parse_tag_values(request.GET.getlist("tag"), "tag")
-            any_of = parse_tag_values(request.GET.getlist("tag_any"), "tag_any")
-        except TagFilterError as exc:
-            raise BadRequestError(str(exc)) from exc
-        if (all_of or any_of) and not issubclass(queryset.model, HealthArticlePage):
-            queryset = queryset.filter(pk__in=HealthArticlePage.objects.values("pk"))
-        return filter_by_tags(queryset, all_of, any_of)
 
 
 def public_site_pages(request):
@@ -143,20 +55,6 @@ def public_site_pages(request):
     except ValueError as exc:
         raise BadRequestError(str(exc)) from exc
     return public_pages(site, swapper.load_model("wagtailcore", "Page"))
-
-
-class VisibleParentField(PageParentField):
-    """``meta.parent`` as Wagtail serves it, found with one query, not two."""
-
-    def get_attribute(self, instance):
-        parent_path = instance.path[: -instance.steplen]
-        if not parent_path:
-            return None
-        return self.context["base_queryset"].filter(path=parent_path).first()
-
-
-class ArticlePageSerializer(PageSerializer):
-    parent = VisibleParentField(read_only=True)
 
 
 class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIViewSet):
@@ -206,18 +104,15 @@ class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIVie
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        style = request.GET.get("citation_style", citations.DEFAULT_STYLE)
-        if style not in citations.STYLES:
-            raise BadRequestError(
-                "citation_style must be one of: " + ", ".join(citations.STYLES)
-            )
+        citation_style(request)
 
     def references_view(self, request, pk, kind):
         """The article's references as CSL-JSON, BibTeX or RIS."""
         article = self.get_object()
-        if kind not in EXPORTS or not isinstance(article, HealthArticlePage):
+        if kind not in formats.WRITERS or not isinstance(article, HealthArticlePage):
             raise Http404("No reference list here.")
-        content, content_type = export(article.references.all(), kind)
+        items = [reference.as_csl() for reference in article.references.all()]
+        content, content_type = formats.write(items, kind)
         return HttpResponse(content, content_type=content_type)
 
     @classmethod
@@ -239,6 +134,13 @@ class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIVie
         if not hasattr(self, "_base_queryset"):
             self._base_queryset = public_site_pages(self.request)
         return self._base_queryset
+
+    def get_related_candidates(self):
+        """The articles an article's related articles are chosen from: those
+        of the endpoint's public, site-scoped base, read once a request."""
+        return HealthArticlePage.objects.filter(
+            pk__in=self.get_base_queryset().values("pk")
+        )
 
     def get_object(self):
         # Read once: Wagtail asks for the object to pick the serializer too.
@@ -319,12 +221,7 @@ class PagePreviewAPIViewSet(HealthArticlePagesAPIViewSet):
 
     def listing_view(self, request):
         self.action = "detail_view"  # serialize with the detail fields
-        unknown = set(request.GET) - self.known_query_parameters
-        if unknown:
-            raise BadRequestError(
-                "query parameter is not an operation or a recognised field: "
-                + ", ".join(sorted(unknown))
-            )
+        refuse_unknown_parameters(request, self.known_query_parameters)
         return Response(self.get_serializer(self.get_object()).data)
 
     def get_object(self):
@@ -343,17 +240,16 @@ class PagePreviewAPIViewSet(HealthArticlePagesAPIViewSet):
         ):
             raise invalid
         token = self.request.GET.get("token", "")
-        max_age = getattr(settings, "HEALTH_ARTICLES_PREVIEW_MAX_AGE", PREVIEW_MAX_AGE)
         try:
-            model.get_preview_signer().unsign(token, max_age=max_age)
+            model.get_preview_signer().unsign(token, max_age=preview.max_age())
         except BadSignature:
             raise invalid from None
-        preview = PagePreview.objects.filter(
+        stored = PagePreview.objects.filter(
             token=token, content_type=ContentType.objects.get_for_model(model)
         ).first()
-        if preview is None:
+        if stored is None:
             raise invalid
-        page = preview.as_page()
+        page = stored.as_page()
         if page.pk is None:  # a new page, not saved yet
             page.pk = 0
         return page
@@ -369,28 +265,6 @@ class CheckedImagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, ImagesAPIViewSet
 
 class CheckedDocumentsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, DocumentsAPIViewSet):
     """Wagtail's documents endpoint with 400s instead of 500s for bad values."""
-
-
-class TagSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    meta = serializers.SerializerMethodField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
-    count = serializers.IntegerField()
-
-    def get_meta(self, tag) -> dict:
-        request = self.context["request"]
-        router = self.context["router"]
-        detail = reverse(f"{router.url_namespace}:tags:detail", args=(tag.slug,))
-        try:
-            html = reverse("health_articles:tag", args=(tag.slug,))
-        except NoReverseMatch:
-            html = None
-        return {
-            "type": "taggit.Tag",
-            "detail_url": get_full_url(request, detail),
-            "html_url": html and request.build_absolute_uri(html),
-        }
 
 
 class CountedList(list):
@@ -420,7 +294,7 @@ class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
 
     def get_queryset(self):
         site = Site.find_for_request(self.request)
-        return tags_with_counts(public_pages(site))
+        return tags_with_counts(public_pages(site, HealthArticlePage))
 
     def get_serializer_class(self):
         return TagSerializer
@@ -444,18 +318,14 @@ class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
 
     def detail_view(self, request, slug):
         self.check_query_parameters(Tag.objects.none())
-        tag = tag_with_count(public_pages(Site.find_for_request(request)), slug)
+        site = Site.find_for_request(request)
+        tag = tag_with_count(public_pages(site, HealthArticlePage), slug)
         if tag is None:
             raise Http404("No tag has that slug.")
         return Response(self.get_serializer(tag).data)
 
     def check_query_parameters(self, queryset):
-        unknown = set(self.request.GET) - self.known_query_parameters
-        if unknown:
-            names = ", ".join(sorted(unknown))
-            raise BadRequestError(
-                f"query parameter is not an operation or a recognised field: {names}"
-            )
+        refuse_unknown_parameters(self.request, self.known_query_parameters)
 
     @classmethod
     def get_urlpatterns(cls):

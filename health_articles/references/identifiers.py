@@ -2,10 +2,13 @@
 
 Plain functions with no Django imports (ISBN check digits by python-stdnum):
 each ``normalise_*`` returns the canonical form or raises ``ValueError`` with
-a message an editor can act on.
+a message an editor can act on. ``IDENTIFIERS`` is the one table of them, by
+CSL variable, that the model, the importers and the API read.
 """
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from stdnum import isbn
 
@@ -92,3 +95,50 @@ def pubmed_url(pmid: str) -> str:
 
 def pmc_url(pmcid: str) -> str:
     return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """How an identifier is normalised, doubted and linked (``link`` names the
+    link in ``links``; an identifier without ``url`` has no link)."""
+
+    normalise: Callable[[str], str]
+    doubt: Callable[[str], str | None] = lambda value: None
+    link: str = ""
+    url: Callable[[str], str] | None = None
+
+
+# By CSL variable, most durable link first.
+IDENTIFIERS = {
+    "DOI": Identifier(normalise_doi, doi_warning, "doi", doi_url),
+    "PMID": Identifier(normalise_pmid, link="pubmed", url=pubmed_url),
+    "PMCID": Identifier(normalise_pmcid, link="pmc", url=pmc_url),
+    "ISBN": Identifier(normalise_isbn),
+}
+
+
+def links(item: Mapping) -> dict[str, str]:
+    """Links to the work of a CSL-JSON ``item`` by its identifiers, most
+    durable first, then its URL."""
+    found = {
+        identifier.link: identifier.url(item[variable])
+        for variable, identifier in IDENTIFIERS.items()
+        if identifier.url and item.get(variable)
+    }
+    if item.get("URL"):
+        found["url"] = item["URL"]
+    return found
+
+
+def checked(variable: str, value: str, review: list[str]) -> str:
+    """``value`` of identifier ``variable`` normalised, or as given when it is
+    not well-formed; what is doubtful about it goes into ``review``."""
+    identifier = IDENTIFIERS[variable]
+    try:
+        value = identifier.normalise(value)
+    except ValueError:
+        review.append(f"{variable}: “{value}” is not well-formed")
+        return value
+    if doubt := identifier.doubt(value):
+        review.append(f"{variable}: {doubt}")
+    return value

@@ -1,4 +1,5 @@
-import datetime
+"""The article's references in the admin: import (paste or upload) into a
+new draft, and export of the latest draft's list."""
 
 from django import forms
 from django.contrib import messages
@@ -6,97 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.pages.listing import IndexView as PageIndexView
-from wagtail.admin.views.reports import ReportView
-from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from .models import (
-    DUE_SOON_DAYS,
-    REVIEW_STATUS_LABELS,
-    HealthArticlePage,
-    Reference,
-    repeated_references,
-)
-from .reference_import import (
-    EXPORTS,
-    detect_format,
-    export,
-    parse,
-    reference_from_parsed,
-)
-
-
-class ReviewDueReportView(ReportView):
-    """Articles whose medical review is overdue or due within 30 days."""
-
-    page_title = _("Articles due for review")
-    header_icon = "time"
-    index_url_name = "health_articles_review_due"
-    index_results_url_name = "health_articles_review_due_results"
-    model = HealthArticlePage
-    any_permission_required = ["add", "change", "publish"]
-    columns = [
-        TitleColumn(
-            "title",
-            label=_("Article"),
-            get_url=lambda page: reverse("wagtailadmin_pages:edit", args=(page.pk,)),
-        ),
-        DateColumn("last_reviewed", label=_("Last reviewed")),
-        DateColumn("next_review_due", label=_("Next review due")),
-        Column("review_state", label=_("Status"), accessor="review_state_label"),
-    ]
-    list_export = ["title", "last_reviewed", "next_review_due", "review_state_label"]
-    export_headings = {
-        "last_reviewed": _("Last reviewed"),
-        "next_review_due": _("Next review due"),
-        "review_state_label": _("Status"),
-    }
-
-    def get_queryset(self):
-        horizon = datetime.date.today() + datetime.timedelta(days=DUE_SOON_DAYS)
-        editable = self.permission_policy.instances_user_has_any_permission_for(
-            self.request.user, ["change", "publish"]
-        )
-        return HealthArticlePage.objects.filter(
-            pk__in=editable.values("pk"), next_review_due__lte=horizon
-        ).order_by("next_review_due", "title")
-
-    def decorate_paginated_queryset(self, object_list):
-        for page in object_list:
-            page.review_state_label = REVIEW_STATUS_LABELS[page.review_status()]
-        return object_list
-
-
-def _tag_names(page):
-    return ", ".join(sorted((tag.name for tag in page.tags.all()), key=str.lower))
-
-
-class HealthArticleIndexView(PageIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().prefetch_related("tags")
-
-
-class HealthArticleListingViewSet(PageListingViewSet):
-    """All health articles in one listing, with review status and tags."""
-
-    index_view_class = HealthArticleIndexView
-    model = HealthArticlePage
-    icon = "doc-full"
-    menu_label = _("Health articles")
-    add_to_admin_menu = True
-    menu_order = 150
-    columns = [
-        *PageListingViewSet.columns,
-        Column(
-            "review",
-            label=_("Review"),
-            accessor=lambda page: REVIEW_STATUS_LABELS[page.review_status()],
-        ),
-        Column("tags", label=_("Tags"), accessor=_tag_names),
-    ]
+from ..models import HealthArticlePage, Reference
+from ..references import formats
+from ..references.keys import repeated_references
+from ..references.rows import references_from_parsed
 
 
 class ImportReferencesForm(forms.Form):
@@ -153,18 +69,18 @@ def import_references(request, page_id):
         upload = form.cleaned_data.get("file")
         if upload:
             text = upload.read().decode("utf-8-sig", errors="replace")
-            fmt = detect_format(text, upload.name)
+            fmt = formats.detect_format(text, upload.name)
         else:
             text, fmt = form.cleaned_data["text"], "text"
         try:
-            parsed = parse(text, fmt)
+            parsed = formats.read(text, fmt)
         except ValueError as exc:
             form.add_error(None, str(exc))
         else:
             draft = page.get_latest_revision_as_object()
             existing = list(draft.references.all())
             taken = {reference.key for reference in existing}
-            added = [reference_from_parsed(entry, taken) for entry in parsed]
+            added = references_from_parsed(parsed, taken)
             references = [*existing, *added]
             repeats = _note_repeats(references)
             for position, reference in enumerate(references):
@@ -201,12 +117,14 @@ def import_references(request, page_id):
 def export_references(request, page_id, kind):
     """The latest draft's references as CSL-JSON, BibTeX or RIS, to download."""
     page = _editable_article(request, page_id)
-    if kind not in EXPORTS:
+    if kind not in formats.WRITERS:
         raise Http404
     references = page.get_latest_revision_as_object().references.all()
-    content, content_type = export(references, kind)
+    items = [reference.as_csl() for reference in references]
+    content, content_type = formats.write(items, kind)
     response = HttpResponse(content, content_type=content_type)
+    ending = formats.WRITERS[kind][1]
     response["Content-Disposition"] = (
-        f'attachment; filename="{page.slug}-references.{EXPORTS[kind][1]}"'
+        f'attachment; filename="{page.slug}-references.{ending}"'
     )
     return response

@@ -1,0 +1,42 @@
+"""Serializers of the API's pages and tags."""
+
+from django.urls import NoReverseMatch, reverse
+from rest_framework import serializers
+from wagtail.api.utils import get_full_url
+from wagtail.api.v2.serializers import PageParentField, PageSerializer
+
+
+class VisibleParentField(PageParentField):
+    """``meta.parent`` as Wagtail serves it, found with one query, not two."""
+
+    def get_attribute(self, instance):
+        parent_path = instance.path[: -instance.steplen]
+        if not parent_path:
+            return None
+        return self.context["base_queryset"].filter(path=parent_path).first()
+
+
+class ArticlePageSerializer(PageSerializer):
+    parent = VisibleParentField(read_only=True)
+
+
+class TagSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    meta = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    count = serializers.IntegerField()
+
+    def get_meta(self, tag) -> dict:
+        request = self.context["request"]
+        router = self.context["router"]
+        detail = reverse(f"{router.url_namespace}:tags:detail", args=(tag.slug,))
+        try:
+            html = reverse("health_articles:tag", args=(tag.slug,))
+        except NoReverseMatch:
+            html = None
+        return {
+            "type": "taggit.Tag",
+            "detail_url": get_full_url(request, detail),
+            "html_url": html and request.build_absolute_uri(html),
+        }

@@ -1,0 +1,150 @@
+"""What an article body holds, read by walking its block definitions.
+
+One walker (``walk``) visits every block of a body with its value and its
+place; citations, words, the table of contents, condition names and the
+nested errors of a form are all read through it, so a block added to the
+body, or a citing field added to a block, is found without naming it here.
+"""
+
+from django.utils.html import strip_tags
+from wagtail import blocks
+from wagtail.blocks import (
+    ListBlockValidationError,
+    StreamBlockValidationError,
+    StructBlockValidationError,
+)
+
+from .blocks import (
+    CitingRichTextBlock,
+    ConditionSectionBlock,
+    ReferenceKeyBlock,
+    ReferenceKeysBlock,
+    condition_anchor,
+)
+from .citations.links import cited_keys, without_citations
+
+CONDITION_SEPARATOR = "|"
+
+
+def walk(block, value, path=()):
+    """Yield (block, value, path) for ``block`` and every block inside it,
+    in reading order. ``path`` locates a block in the body: a stream child
+    by its index, a struct child by its name, a list item by its index."""
+    yield block, value, path
+    if isinstance(block, blocks.StreamBlock):
+        for index, child in enumerate(value):
+            yield from walk(child.block, child.value, (*path, index))
+    elif isinstance(block, blocks.StructBlock):
+        for name, child_block in block.child_blocks.items():
+            yield from walk(child_block, value[name], (*path, name))
+    elif isinstance(block, blocks.ListBlock):
+        for index, item in enumerate(value):
+            yield from walk(block.child_block, item, (*path, index))
+
+
+def _walk_body(body):
+    return walk(body.stream_block, body)
+
+
+def cited_reference_keys(body):
+    """Yield (path, key) for every citation in an article body, in reading order.
+
+    Every citing rich text field (``CitingRichTextBlock``) and list of cited
+    keys (``ReferenceKeysBlock``), wherever the blocks put one. ``path``
+    locates the citation: that of the rich text, or of the key in its list.
+    """
+    for block, value, path in _walk_body(body):
+        if isinstance(block, CitingRichTextBlock):
+            for key in cited_keys(value.source):
+                yield path, key
+        elif isinstance(block, ReferenceKeysBlock):
+            for index, key in enumerate(value):
+                yield (*path, index), key
+
+
+def word_count(body):
+    """Words a reader reads in ``body``: its text, names and headings
+    (not reference keys, nor the values of choices)."""
+    words = 0
+    for block, value, _path in _walk_body(body):
+        if isinstance(block, blocks.RichTextBlock):
+            words += len(strip_tags(without_citations(value.source)).split())
+        elif isinstance(block, blocks.CharBlock | blocks.TextBlock) and not (
+            isinstance(block, ReferenceKeyBlock)
+        ):
+            words += len(value.split())
+    return words
+
+
+def condition_sections(body):
+    """The values of the body's condition sections, in reading order."""
+    return [
+        value
+        for block, value, _path in _walk_body(body)
+        if isinstance(block, ConditionSectionBlock)
+    ]
+
+
+def table_of_contents(body):
+    """The condition sections of ``body`` with their anchors, in reading order."""
+    return [
+        {"title": section["name"], "anchor": condition_anchor(section["name"])}
+        for section in condition_sections(body)
+    ]
+
+
+def condition_names(body):
+    """For each condition section of ``body``, the set of its names, folded."""
+    return [
+        {
+            name.replace(CONDITION_SEPARATOR, " ").strip().casefold()
+            for name in [section["name"], *section["alternate_names"]]
+            if name.strip()
+        }
+        for section in condition_sections(body)
+    ]
+
+
+def condition_index(body):
+    """Every name of every condition in ``body``, folded, as "|a|b|" text."""
+    names = sorted({name for section in condition_names(body) for name in section})
+    if not names:
+        return ""
+    return CONDITION_SEPARATOR + CONDITION_SEPARATOR.join(names) + CONDITION_SEPARATOR
+
+
+def nested_errors(body, errors):
+    """Wagtail's nested block errors for ``errors`` ({path: ValidationError}
+    in ``body``), each level built as the block on the path expects."""
+    tree = {}
+    for path, error in errors.items():
+        node = tree
+        for step in path[:-1]:
+            node = node.setdefault(step, {})
+        node[path[-1]] = error
+
+    def build(block, value, node):
+        if not isinstance(node, dict):
+            return node
+        if isinstance(block, blocks.StreamBlock):
+            return StreamBlockValidationError(
+                block_errors={
+                    index: build(value[index].block, value[index].value, child)
+                    for index, child in node.items()
+                }
+            )
+        if isinstance(block, blocks.StructBlock):
+            return StructBlockValidationError(
+                block_errors={
+                    name: build(block.child_blocks[name], value[name], child)
+                    for name, child in node.items()
+                }
+            )
+        return ListBlockValidationError(
+            block_errors={
+                index: build(block.child_block, value[index], child)
+                for index, child in node.items()
+            }
+        )
+
+    return build(body.stream_block, body, tree)
