@@ -27,9 +27,9 @@ from health_articles.references.parser import parse_references  # noqa: E402
 # styles (used while developing the rules); holdout: 24 more, written before
 # the parser first ran on them and kept out of rule development.
 DEFAULT_SETS = [
-    ROOT / "bench/citations/seed.json",
-    ROOT / "bench/citations/styles.json",
-    ROOT / "bench/citations/holdout.json",
+    ROOT / "tests/data/citations/seed.json",
+    ROOT / "tests/data/citations/styles.json",
+    ROOT / "tests/data/citations/holdout.json",
 ]
 FIELDS = [
     "type",

@@ -10,6 +10,7 @@ from .factories import (
     HealthArticlePageFactory,
     ReferenceFactory,
 )
+from .helpers import publish
 
 
 @pytest.fixture(autouse=True)
@@ -33,12 +34,6 @@ def index(db):
         defaults={"hostname": "localhost", "port": 80, "root_page": index},
     )
     return index
-
-
-def publish(page):
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 @pytest.fixture

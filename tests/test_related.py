@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from .conftest import publish
 from .factories import HealthArticlePageFactory, condition_section
+from .helpers import publish
 
 
 def article(index, title, tags=(), conditions=(), live=True):

@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
-from .conftest import publish
 from .factories import HealthArticleIndexPageFactory, HealthArticlePageFactory
+from .helpers import publish
 
 ARTICLES = "/api/v2/pages/?type=health_articles.HealthArticlePage"
 

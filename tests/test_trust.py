@@ -1,6 +1,5 @@
 import datetime
 import json
-from pathlib import Path
 
 import extruct
 import pytest
@@ -18,11 +17,17 @@ from health_articles.models import (
 )
 from health_articles.review import add_months
 
-from .admin_forms import article_form_data, condition_data, treatment_data
-from .conftest import publish
 from .factories import HealthArticlePageFactory, condition_section, treatment
+from .helpers import (
+    DATA,
+    add_url,
+    article_form_data,
+    condition_data,
+    publish,
+    treatment_data,
+)
 
-CONTEXT = Path(__file__).parent / "data" / "schemaorg-context.jsonld"
+CONTEXT = DATA / "schemaorg-context.jsonld"
 HIP = "/massage-therapy-for-hip-pain/"
 SCHEMA = "https://schema.org/"
 
@@ -42,13 +47,6 @@ def people(db):
             credentials="PT",
             same_as="https://orcid.org/0000-0002-1825-0097\nhttps://example.org/sam",
         ),
-    )
-
-
-def add_url(index):
-    return reverse(
-        "wagtailadmin_pages:add",
-        args=("health_articles", "healtharticlepage", index.pk),
     )
 
 

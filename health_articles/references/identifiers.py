@@ -45,9 +45,14 @@ def doi_warning(doi: str) -> str | None:
     )
 
 
+def _unlabelled(value: str, label: str) -> str:
+    """``value`` without a leading label ("PMID: ") or trailing punctuation."""
+    value = re.sub(rf"^{label}:?\s*", "", value.strip(), flags=re.IGNORECASE)
+    return value.rstrip(TRAILING_PUNCTUATION)
+
+
 def normalise_pmid(value: str) -> str:
-    pmid = re.sub(r"^PMID:?\s*", "", value.strip(), flags=re.IGNORECASE)
-    pmid = pmid.rstrip(TRAILING_PUNCTUATION)
+    pmid = _unlabelled(value, "PMID")
     if not PMID_SYNTAX.match(pmid):
         raise ValueError(
             f"“{value}” is not a PubMed ID: a PMID is a whole number of up to "
@@ -57,8 +62,7 @@ def normalise_pmid(value: str) -> str:
 
 
 def normalise_pmcid(value: str) -> str:
-    pmcid = re.sub(r"^PMCID:?\s*", "", value.strip(), flags=re.IGNORECASE)
-    pmcid = pmcid.rstrip(TRAILING_PUNCTUATION).upper()
+    pmcid = _unlabelled(value, "PMCID").upper()
     if pmcid.isdigit():
         pmcid = f"PMC{pmcid}"
     if not PMCID_SYNTAX.match(pmcid):

@@ -1,9 +1,9 @@
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from health_articles.exchange import DocumentError, import_document
+from health_articles.management.input import read_input
 
 
 class Command(BaseCommand):
@@ -18,14 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="JSON document, or - for standard input.")
 
     def handle(self, *args, file, **options):
-        try:
-            if file == "-":
-                text = sys.stdin.read()
-            else:
-                with open(file, encoding="utf-8") as handle:
-                    text = handle.read()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc}") from exc
+        text = read_input(file)
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:

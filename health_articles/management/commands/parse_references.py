@@ -3,6 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from health_articles.management.input import read_input
 from health_articles.references import formats
 
 
@@ -25,14 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, fmt=None, **options):
-        try:
-            if file == "-":
-                text = sys.stdin.read()
-            else:
-                with open(file, encoding="utf-8-sig") as handle:
-                    text = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Cannot read {file}: {exc}") from exc
+        text = read_input(file)
         fmt = fmt or formats.detect_format(text, "" if file == "-" else file)
         try:
             parsed = formats.read(text, fmt)

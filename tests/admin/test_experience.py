@@ -13,8 +13,8 @@ from wagtail import blocks
 
 from health_articles.models import HealthArticlePage, Person
 
-from .conftest import publish
-from .factories import HealthArticlePageFactory
+from ..factories import HealthArticlePageFactory
+from ..helpers import publish
 
 
 def edit_form(editor_client, page):

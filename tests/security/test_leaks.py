@@ -7,12 +7,12 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
-from .conftest import publish
-from .factories import (
+from ..factories import (
     HealthArticleIndexPageFactory,
     HealthArticlePageFactory,
     condition_section,
 )
+from ..helpers import publish
 
 SECRET = "Secret"
 SHARED_CONDITION = condition_section("Piriformis syndrome")

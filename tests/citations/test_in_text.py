@@ -14,10 +14,14 @@ from health_articles.blocks import BODY_TEXT_FEATURES
 from health_articles.exchange import DocumentError, export_document, import_document
 from health_articles.models import HealthArticlePage
 
-from .admin_forms import article_form_data, condition_data, reference_data
-from .conftest import publish
-from .factories import HealthArticlePageFactory, ReferenceFactory, condition_section
-from .test_admin import add_url
+from ..factories import HealthArticlePageFactory, ReferenceFactory, condition_section
+from ..helpers import (
+    add_url,
+    article_form_data,
+    condition_data,
+    publish,
+    reference_data,
+)
 
 
 def cite(key):

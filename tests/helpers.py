@@ -1,11 +1,49 @@
-"""POST data for the Wagtail admin's health article form."""
+"""Helpers the tests share: publishing a page, POST data for the admin's
+article form, the test data, and a frontend cache that records purges."""
 
+import json
+from pathlib import Path
+
+from django.urls import reverse
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.test.utils.form_data import (
     inline_formset,
     nested_form_data,
     rich_text,
     streamfield,
 )
+
+DATA = Path(__file__).parent / "data"
+
+
+def citation_set(name):
+    """The hand-checked citations of ``data/citations/<name>.json``."""
+    return json.loads((DATA / "citations" / f"{name}.json").read_text("utf-8"))["items"]
+
+
+def publish(page):
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def add_url(index):
+    """The admin's URL for adding an article under ``index``."""
+    return reverse(
+        "wagtailadmin_pages:add",
+        args=("health_articles", "healtharticlepage", index.pk),
+    )
+
+
+# The URLs RecordingBackend was asked to purge.
+PURGED = []
+
+
+class RecordingBackend(BaseBackend):
+    """A frontend cache backend that keeps the URLs it is asked to purge."""
+
+    def purge(self, url):
+        PURGED.append(url)
 
 
 def listblock(items):

@@ -8,13 +8,13 @@ from wagtail.models import Page, PageViewRestriction
 
 from health_articles.models import HealthArticleIndexPage, HealthArticlePage
 
-from .conftest import publish
-from .factories import (
+from ..factories import (
     HealthArticlePageFactory,
     ReferenceFactory,
     condition_section,
     treatment,
 )
+from ..helpers import publish
 
 ARTICLES = "/api/v2/pages/?type=health_articles.HealthArticlePage"
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from health_articles.models import HealthArticlePage
 
-from .admin_forms import article_form_data
+from ..helpers import article_form_data
 
 FRONTEND = "http://frontend.example/"
 
@@ -197,7 +197,7 @@ def test_each_preview_has_a_token_of_its_own(frontend, editor_client, article):
 
 
 def test_publishing_discards_the_previews(preview_token, client, article):
-    from .conftest import publish
+    from ..helpers import publish
 
     content_type, token = preview_token
     publish(article)

@@ -10,7 +10,7 @@ from wagtail.test.utils.form_data import rich_text
 
 from health_articles.models import ArticleAuthor, HealthArticlePage, Person
 
-from .admin_forms import (
+from ..helpers import (
     article_form_data,
     condition_data,
     reference_data,

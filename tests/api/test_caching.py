@@ -16,9 +16,9 @@ from health_articles.caching import (
 )
 from health_articles.references import formatting
 
-from . import frontend_cache
-from .conftest import publish
-from .factories import HealthArticleIndexPageFactory
+from .. import helpers
+from ..factories import HealthArticleIndexPageFactory
+from ..helpers import publish
 
 ENDPOINTS = [
     "/api/v2/pages/?type=health_articles.HealthArticlePage&fields=*",
@@ -120,18 +120,18 @@ def test_errors_are_not_stored(client, article):
 
 @override_settings(
     WAGTAILFRONTENDCACHE={
-        "cdn": {"BACKEND": "tests.frontend_cache.RecordingBackend"},
+        "cdn": {"BACKEND": "tests.helpers.RecordingBackend"},
     }
 )
 @pytest.mark.parametrize("change", ["publish", "unpublish"])
 def test_publishing_purges_the_api_urls_from_the_frontend_cache(article, change):
-    frontend_cache.PURGED.clear()
+    helpers.PURGED.clear()
     if change == "publish":
         article.title = "Renamed"
         publish(article)
     else:
         article.unpublish()
-    purged = set(frontend_cache.PURGED)
+    purged = set(helpers.PURGED)
     assert f"http://localhost/api/v2/pages/{article.pk}/" in purged
     assert "http://localhost/api/v2/pages/" in purged
     assert "http://localhost/api/v2/tags/hip-pain/" in purged
@@ -310,7 +310,7 @@ class CountingCache(LocMemCache):
 
 @override_settings(
     CACHES={
-        "default": {"BACKEND": "tests.test_caching.CountingCache"},
+        "default": {"BACKEND": "tests.api.test_caching.CountingCache"},
         "citations": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 )

@@ -31,8 +31,8 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
-from .conftest import publish
-from .factories import HealthArticlePageFactory
+from ..factories import HealthArticlePageFactory
+from ..helpers import publish
 
 pytestmark = pytest.mark.django_db
 

@@ -5,19 +5,13 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from health_articles.models import HealthArticlePage
 
-from .admin_forms import (
+from ..helpers import (
+    add_url,
     article_form_data,
     condition_data,
     reference_data,
     treatment_data,
 )
-
-
-def add_url(index):
-    return reverse(
-        "wagtailadmin_pages:add",
-        args=("health_articles", "healtharticlepage", index.pk),
-    )
 
 
 def post_new_article(client, index, **kwargs):

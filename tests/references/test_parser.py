@@ -5,7 +5,6 @@ Plain functions, no database.
 
 import importlib.util
 import io
-import json
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -24,13 +23,11 @@ from health_articles.references.parser import (
     split_references,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_ITEMS = json.loads((ROOT / "bench/citations/seed.json").read_text("utf-8"))[
-    "items"
-]
-STYLE_ITEMS = json.loads((ROOT / "bench/citations/styles.json").read_text("utf-8"))[
-    "items"
-]
+from ..helpers import DATA, citation_set
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_ITEMS = citation_set("seed")
+STYLE_ITEMS = citation_set("styles")
 SEED_LIST = "\n\n".join(item["raw"] for item in SEED_ITEMS)
 
 
@@ -136,7 +133,7 @@ def test_seed_benchmark_stays_at_or_above_95_percent():
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     with redirect_stdout(io.StringIO()):
-        exact, counted = bench.evaluate(ROOT / "bench/citations/seed.json", False)
+        exact, counted = bench.evaluate(DATA / "citations" / "seed.json", False)
     assert exact / counted >= 0.95
 
 

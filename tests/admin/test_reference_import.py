@@ -1,6 +1,5 @@
 import io
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -11,12 +10,9 @@ from django.urls import reverse
 
 from health_articles.models import HealthArticlePage
 
-from .conftest import publish
+from ..helpers import DATA, publish
 
-DATA = Path(__file__).parent / "data"
-SEED_CITATIONS = json.loads(
-    (Path(__file__).parent.parent / "bench" / "citations" / "seed.json").read_text()
-)["items"]
+SEED_CITATIONS = json.loads((DATA / "citations" / "seed.json").read_text())["items"]
 PASTED = "\n\n".join(entry["raw"] for entry in SEED_CITATIONS[:4])
 NBIB = """PMID- 23313532
 TI  - Manual therapy, exercise therapy, or both, in addition to usual care, for

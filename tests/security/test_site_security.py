@@ -59,8 +59,8 @@ def test_pages_may_not_be_framed_by_other_sites(client, article):
 def test_sitemap_lists_only_live_public_articles(client, article, index):
     from wagtail.models import PageViewRestriction
 
-    from .conftest import publish
-    from .factories import HealthArticlePageFactory
+    from ..factories import HealthArticlePageFactory
+    from ..helpers import publish
 
     draft = HealthArticlePageFactory(parent=index, live=False, slug="draft-page")
     private = publish(HealthArticlePageFactory(parent=index, slug="private-page"))

@@ -3,9 +3,6 @@
 Plain functions, no database.
 """
 
-import json
-from pathlib import Path
-
 import pytest
 
 from health_articles.references.formats.bibtex import from_bibtex, to_bibtex
@@ -13,13 +10,10 @@ from health_articles.references.formats.medline import from_medline
 from health_articles.references.formats.ris import from_ris, to_ris
 from health_articles.references.parser import parse_references
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_ITEMS = json.loads((ROOT / "bench/citations/seed.json").read_text("utf-8"))[
-    "items"
-]
-STYLE_ITEMS = json.loads((ROOT / "bench/citations/styles.json").read_text("utf-8"))[
-    "items"
-]
+from ..helpers import citation_set
+
+SEED_ITEMS = citation_set("seed")
+STYLE_ITEMS = citation_set("styles")
 
 # Three records as PubMed's "Send to: Citation manager" writes them (.nbib):
 # a journal article with a collective author, one with a PMC ID, and a
