@@ -20,35 +20,30 @@ class Reader(HttpUser):
         tags = self.client.get("/api/v2/tags/?limit=20").json()
         self.tags = [item["slug"] for item in tags["items"]]
 
+    def read(self, path, name):
+        self.client.get(f"/api/v2/{path}", name=name)
+
     @task(4)
     def list_articles(self):
         offset = random.randrange(0, 200, 20)  # noqa: S311
-        self.client.get(
-            f"/api/v2/pages/?{TYPE}&fields=*&limit=20&offset={offset}",
-            name="list 20, all fields",
+        self.read(
+            f"pages/?{TYPE}&fields=*&limit=20&offset={offset}", "list 20, all fields"
         )
 
     @task(4)
     def article_detail(self):
-        self.client.get(
-            f"/api/v2/pages/{random.choice(self.ids)}/",  # noqa: S311
-            name="detail",
-        )
+        self.read(f"pages/{random.choice(self.ids)}/", "detail")  # noqa: S311
 
     @task(2)
     def tags(self):
-        self.client.get("/api/v2/tags/?order=-count", name="tags list")
+        self.read("tags/?order=-count", "tags list")
 
     @task(2)
     def tag_filter(self):
-        self.client.get(
-            f"/api/v2/pages/?{TYPE}&tag={random.choice(self.tags)}&limit=20",  # noqa: S311
-            name="tag filter",
-        )
+        tag = random.choice(self.tags)  # noqa: S311
+        self.read(f"pages/?{TYPE}&tag={tag}&limit=20", "tag filter")
 
     @task(1)
     def search(self):
-        self.client.get(
-            f"/api/v2/pages/?{TYPE}&search={random.choice(['hip', 'pain', 'trial'])}",  # noqa: S311
-            name="search",
-        )
+        word = random.choice(["hip", "pain", "trial"])  # noqa: S311
+        self.read(f"pages/?{TYPE}&search={word}", "search")

@@ -21,6 +21,22 @@ def citation_set(name):
     return json.loads((DATA / "citations" / f"{name}.json").read_text("utf-8"))["items"]
 
 
+# Where the seed's first reference (Abbott 2013) was published, as CSL-JSON.
+ABBOTT_SOURCE = {
+    "issued": {"date-parts": [[2013, 4]]},
+    "volume": "21",
+    "issue": "4",
+    "page": "525-534",
+    "DOI": "10.1016/j.joca.2012.12.014",
+    "PMID": "23313532",
+}
+
+
+def assert_fields(item, expected):
+    """``item`` has each of ``expected``'s keys with its value (one diff for all)."""
+    assert {key: item.get(key) for key in expected} == expected
+
+
 def publish(page):
     page.save_revision().publish()
     page.refresh_from_db()

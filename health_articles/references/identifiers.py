@@ -25,14 +25,23 @@ PMCID_SYNTAX = re.compile(r"^PMC\d{1,9}$")
 TRAILING_PUNCTUATION = ".,;"
 
 
+def _checked(value: str, candidate: str, syntax: re.Pattern, what: str) -> str:
+    """``candidate`` (``value`` cleaned) if of ``syntax``, else a ValueError
+    saying that ``value`` is not ``what``."""
+    if not syntax.match(candidate):
+        raise ValueError(f"“{value}” is not {what}.")
+    return candidate
+
+
 def normalise_doi(value: str) -> str:
     doi = DOI_PREFIXES.sub("", value.strip()).rstrip(TRAILING_PUNCTUATION).strip()
-    if not DOI_SYNTAX.match(doi):
-        raise ValueError(
-            f"“{value}” is not a DOI: a DOI starts with “10.”, a registrant "
-            "code, a slash and a suffix, e.g. 10.1136/bmj.l185."
-        )
-    return doi
+    return _checked(
+        value,
+        doi,
+        DOI_SYNTAX,
+        "a DOI: a DOI starts with “10.”, a registrant code, a slash and a "
+        "suffix, e.g. 10.1136/bmj.l185",
+    )
 
 
 def doi_warning(doi: str) -> str | None:
@@ -52,25 +61,22 @@ def _unlabelled(value: str, label: str) -> str:
 
 
 def normalise_pmid(value: str) -> str:
-    pmid = _unlabelled(value, "PMID")
-    if not PMID_SYNTAX.match(pmid):
-        raise ValueError(
-            f"“{value}” is not a PubMed ID: a PMID is a whole number of up to "
-            "nine digits, e.g. 23313532."
-        )
-    return pmid
+    return _checked(
+        value,
+        _unlabelled(value, "PMID"),
+        PMID_SYNTAX,
+        "a PubMed ID: a PMID is a whole number of up to nine digits, e.g. 23313532",
+    )
 
 
 def normalise_pmcid(value: str) -> str:
     pmcid = _unlabelled(value, "PMCID").upper()
-    if pmcid.isdigit():
-        pmcid = f"PMC{pmcid}"
-    if not PMCID_SYNTAX.match(pmcid):
-        raise ValueError(
-            f"“{value}” is not a PubMed Central ID: a PMCID is “PMC” followed "
-            "by digits, e.g. PMC8022067."
-        )
-    return pmcid
+    return _checked(
+        value,
+        f"PMC{pmcid}" if pmcid.isdigit() else pmcid,
+        PMCID_SYNTAX,
+        "a PubMed Central ID: a PMCID is “PMC” followed by digits, e.g. PMC8022067",
+    )
 
 
 def normalise_isbn(value: str) -> str:

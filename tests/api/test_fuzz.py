@@ -267,30 +267,11 @@ PAGE_FIELDS = [
     "next_review_due",
     "pk",
 ]
-IMAGE_FIELDS = [
-    "id",
-    "title",
-    "type",
-    "detail_url",
-    "tags",
-    "download_url",
-    "width",
-    "height",
-    "file",
-    "collection",
-    "focal_point_x",
-    "created_at",
-]
 DOCUMENT_FIELDS = [
-    "id",
-    "title",
-    "type",
-    "detail_url",
-    "tags",
-    "download_url",
-    "file",
-    "collection",
+    *("id", "title", "type", "detail_url", "tags", "download_url"),
+    *("file", "collection"),
 ]
+IMAGE_FIELDS = [*DOCUMENT_FIELDS, "width", "height", "focal_point_x", "created_at"]
 SUB_FIELDS = ["id", "title", "name", "slug", "key", "width", "meta", "url"]
 
 
@@ -684,26 +665,25 @@ def test_page_find_survives_any_query(client, site_data, data):
 # Images and documents
 
 
-@fuzz(max_examples=40)
-@given(data=st.data())
-def test_image_endpoints_survive_any_query(client, site_data, data):
-    plausible = media_values(IMAGE_FIELDS, site_data.image_ids, site_data)
-    params = data.draw(query(plausible), label="params")
-    check_api_get(client, "/api/v2/images/", params)
-    image_id = data.draw(any_id(site_data.image_ids), label="id")
-    detail = data.draw(query(detail_values(IMAGE_FIELDS)), label="detail_params")
-    check_api_get(client, f"/api/v2/images/{image_id}/", detail)
+MEDIA = {
+    "images": (IMAGE_FIELDS, "image_ids"),
+    "documents": (DOCUMENT_FIELDS, "document_ids"),
+}
 
 
+@pytest.mark.parametrize("endpoint", sorted(MEDIA))
 @fuzz(max_examples=40)
 @given(data=st.data())
-def test_document_endpoints_survive_any_query(client, site_data, data):
-    plausible = media_values(DOCUMENT_FIELDS, site_data.document_ids, site_data)
-    params = data.draw(query(plausible), label="params")
-    check_api_get(client, "/api/v2/documents/", params)
-    document_id = data.draw(any_id(site_data.document_ids), label="id")
-    detail = data.draw(query(detail_values(DOCUMENT_FIELDS)), label="detail_params")
-    check_api_get(client, f"/api/v2/documents/{document_id}/", detail)
+def test_media_endpoints_survive_any_query(client, site_data, data, endpoint):
+    fields, ids_name = MEDIA[endpoint]
+    media_ids = getattr(site_data, ids_name)
+    params = data.draw(
+        query(media_values(fields, media_ids, site_data)), label="params"
+    )
+    check_api_get(client, f"/api/v2/{endpoint}/", params)
+    media_id = data.draw(any_id(media_ids), label="id")
+    detail = data.draw(query(detail_values(fields)), label="detail_params")
+    check_api_get(client, f"/api/v2/{endpoint}/{media_id}/", detail)
 
 
 # Tags

@@ -14,7 +14,7 @@ from ..factories import (
     condition_section,
     treatment,
 )
-from ..helpers import publish
+from ..helpers import ABBOTT_SOURCE, publish
 
 ARTICLES = "/api/v2/pages/?type=health_articles.HealthArticlePage"
 
@@ -103,12 +103,7 @@ def test_reference_is_csl_json_with_formatted_citation_and_links(client, article
             {"family": "Robertson", "given": "M C"},
         ],
         "container-title": "Osteoarthritis Cartilage",
-        "issued": {"date-parts": [[2013, 4]]},
-        "volume": "21",
-        "issue": "4",
-        "page": "525-534",
-        "DOI": "10.1016/j.joca.2012.12.014",
-        "PMID": "23313532",
+        **ABBOTT_SOURCE,
     }
     assert abbott["formatted"].startswith("Abbott JH, Robertson MC.")
     assert "Osteoarthritis Cartilage" in abbott["formatted"]

@@ -10,7 +10,7 @@ from health_articles.references.formats.medline import from_medline
 from health_articles.references.formats.ris import from_ris, to_ris
 from health_articles.references.parser import parse_references
 
-from ..helpers import citation_set
+from ..helpers import ABBOTT_SOURCE, assert_fields, citation_set
 
 SEED_ITEMS = citation_set("seed")
 STYLE_ITEMS = citation_set("styles")
@@ -166,12 +166,15 @@ def test_medline_journal_article_with_collective_author():
     assert csl["author"][0] == {"family": "Abbott", "given": "J Haxby"}
     assert csl["author"][5] == {"family": "Leon de la Barra", "given": "Sarah"}
     assert csl["author"][-1] == {"literal": "MOA Trial team"}
-    assert csl["container-title"] == "Osteoarthritis and cartilage"
-    assert csl["container-title-short"] == "Osteoarthritis Cartilage"
-    assert csl["issued"] == {"date-parts": [[2013, 4]]}
-    assert (csl["volume"], csl["issue"], csl["page"]) == ("21", "4", "525-534")
-    assert (csl["DOI"], csl["PMID"]) == ("10.1016/j.joca.2012.12.014", "23313532")
-    assert csl["ISSN"] == "1522-9653"
+    assert_fields(
+        csl,
+        {
+            "container-title": "Osteoarthritis and cartilage",
+            "container-title-short": "Osteoarthritis Cartilage",
+            **ABBOTT_SOURCE,
+            "ISSN": "1522-9653",
+        },
+    )
     assert abbott.needs_review == []
     assert abbott.raw_text.startswith("PMID- 23313532")
     assert abbott.raw_text.endswith("Epub 2013 Jan 8.")
@@ -181,13 +184,23 @@ def test_medline_season_range_pmcid_and_book_chapter():
     _, ahuja, hicks = from_medline(NBIB)
     assert ahuja.csl["issued"] == {"date-parts": [[2020, 10], [2020, 12]]}
     assert ahuja.csl["PMCID"] == "PMC8022067"
-    assert hicks.csl["type"] == "chapter"
-    assert hicks.csl["container-title"] == "StatPearls"
-    assert hicks.csl["title"] == "Piriformis Syndrome"
+    assert_fields(
+        hicks.csl,
+        {
+            "type": "chapter",
+            "container-title": "StatPearls",
+            "title": "Piriformis Syndrome",
+        },
+    )
     assert hicks.csl["author"][0] == {"family": "Hicks", "given": "Brandon L"}
-    assert hicks.csl["editor"] == [{"family": "Abai", "given": "Bashar"}]
-    assert hicks.csl["publisher"] == "StatPearls Publishing"
-    assert hicks.csl["publisher-place"] == "Treasure Island (FL)"
+    assert_fields(
+        hicks.csl,
+        {
+            "editor": [{"family": "Abai", "given": "Bashar"}],
+            "publisher": "StatPearls Publishing",
+            "publisher-place": "Treasure Island (FL)",
+        },
+    )
 
 
 def test_medline_malformed_record_is_kept_and_flagged():
@@ -278,18 +291,34 @@ def test_bibtex_import():
     assert hoeksma.raw_text.startswith("@article{hoeksma2004,")
     assert hernandez.csl["author"][0]["family"] == "Hernández-Molina"
     assert hernandez.csl["author"][1]["family"] == "Ishøi"
-    assert hernandez.csl["issued"] == {"date-parts": [[2008, 9, 15]]}
-    assert (hernandez.csl["page"], hernandez.csl["PMID"]) == ("1221-1228", "18759315")
-    assert hernandez.csl["PMCID"] == "PMC2758534"
-    assert hicks.csl["type"] == "chapter"
-    assert hicks.csl["container-title"] == "StatPearls"
-    assert hicks.csl["editor"] == [{"family": "Abai", "given": "Bashar"}]
+    assert_fields(
+        hernandez.csl,
+        {
+            "issued": {"date-parts": [[2008, 9, 15]]},
+            "page": "1221-1228",
+            "PMID": "18759315",
+            "PMCID": "PMC2758534",
+        },
+    )
+    assert_fields(
+        hicks.csl,
+        {
+            "type": "chapter",
+            "container-title": "StatPearls",
+            "editor": [{"family": "Abai", "given": "Bashar"}],
+        },
+    )
     assert any(entry.startswith("ISBN") for entry in hicks.needs_review)
     assert broken.raw_text.startswith("@article{broken")
     assert broken.needs_review
-    assert nhs.csl["type"] == "webpage"
-    assert nhs.csl["container-title"] == "NHS website"
-    assert nhs.csl["accessed"] == {"date-parts": [[2024, 5, 1]]}
+    assert_fields(
+        nhs.csl,
+        {
+            "type": "webpage",
+            "container-title": "NHS website",
+            "accessed": {"date-parts": [[2024, 5, 1]]},
+        },
+    )
 
 
 def test_bibtex_duplicate_keys_are_kept_and_made_unique():
@@ -399,10 +428,17 @@ def test_ris_import():
     csl = pun.csl
     assert csl["id"] == "pun2015"
     assert csl["author"][2] == {"family": "Lane", "given": "Nancy E"}
-    assert csl["container-title"] == "Arthritis & Rheumatology"
-    assert csl["container-title-short"] == "Arthritis Rheumatol"
-    assert csl["issued"] == {"date-parts": [[2015, 1]]}
-    assert (csl["volume"], csl["issue"], csl["page"]) == ("67", "1", "17-27")
+    assert_fields(
+        csl,
+        {
+            "container-title": "Arthritis & Rheumatology",
+            "container-title-short": "Arthritis Rheumatol",
+            "issued": {"date-parts": [[2015, 1]]},
+            "volume": "67",
+            "issue": "1",
+            "page": "17-27",
+        },
+    )
     assert (csl["DOI"], csl["PMID"], csl["PMCID"]) == (
         "10.1002/art.38887",
         "25308887",
@@ -411,13 +447,23 @@ def test_ris_import():
     assert "URL" not in csl  # the doi.org link is the DOI
     assert pun.needs_review == []
     assert pun.raw_text.startswith("TY  - JOUR") and pun.raw_text.endswith("ER  -")
-    assert hicks.csl["type"] == "chapter"
-    assert hicks.csl["editor"] == [{"family": "Abai", "given": "Bashar"}]
-    assert hicks.csl["PMID"] == "28846222"
-    assert hicks.csl["publisher-place"] == "Treasure Island (FL)"
-    assert who.csl["type"] == "webpage"
-    assert who.csl["author"] == [{"literal": "World Health Organization"}]
-    assert who.csl["accessed"] == {"date-parts": [[2024, 6, 3]]}
+    assert_fields(
+        hicks.csl,
+        {
+            "type": "chapter",
+            "editor": [{"family": "Abai", "given": "Bashar"}],
+            "PMID": "28846222",
+            "publisher-place": "Treasure Island (FL)",
+        },
+    )
+    assert_fields(
+        who.csl,
+        {
+            "type": "webpage",
+            "author": [{"literal": "World Health Organization"}],
+            "accessed": {"date-parts": [[2024, 6, 3]]},
+        },
+    )
     assert cut.csl["title"] == "A record cut short"
     assert any("ER" in entry for entry in cut.needs_review)
 

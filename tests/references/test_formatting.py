@@ -2,42 +2,24 @@ import pytest
 
 from health_articles.references import formatting
 
+from ..helpers import citation_set
+
+# Two of the seed article's references, as their hand-checked CSL-JSON.
+SEED = {item["csl"]["id"]: item["csl"] for item in citation_set("seed")}
+AHUJA = SEED["ahuja2020"]
+
 
 def test_reference_is_formatted_in_nlm_style():
-    csl = {
-        "id": "hernandez-molina2008",
-        "type": "article-journal",
-        "author": [{"family": "Hernández-Molina", "given": "G"}],
-        "title": "Effect of therapeutic exercise for hip osteoarthritis pain",
-        "container-title": "Arthritis Rheum",
-        "issued": {"date-parts": [[2008, 9, 15]]},
-        "volume": "59",
-        "issue": "9",
-        "page": "1221-1228",
-    }
-    html = formatting.format_reference_html(csl)
-    assert html.startswith("Hernández-Molina G. Effect of therapeutic exercise")
+    html = formatting.format_reference_html(SEED["hernandez-molina2008"])
+    assert html.startswith("Hernández-Molina G, Reichenbach S, Zhang B")
     assert "Arthritis Rheum. 2008 Sep 15;59(9):1221–8." in html
-
-
-AHUJA = {
-    "id": "ahuja2020",
-    "type": "article-journal",
-    "author": [{"family": "Ahuja", "given": "V"}],
-    "title": "Chronic hip pain in adults",
-    "container-title": "J Anaesthesiol Clin Pharmacol",
-    "issued": {"date-parts": [[2020, 10], [2020, 12]]},
-    "volume": "36",
-    "issue": "4",
-    "page": "450-457",
-}
 
 
 @pytest.mark.parametrize(
     ("style", "expected"),
     [
         ("vancouver", "J Anaesthesiol Clin Pharmacol. 2020 Oct–Dec;36(4):450–7."),
-        ("apa", "Ahuja, V. (2020). Chronic hip pain in adults."),
+        ("apa", "Ahuja, A. (2020). Chronic hip pain in adults: Current knowledge"),
         ("ama", "J Anaesthesiol Clin Pharmacol. 2020;36(4):450-457."),
     ],
 )

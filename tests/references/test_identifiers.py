@@ -1,6 +1,7 @@
 import pytest
 
 from health_articles.references import identifiers
+from health_articles.references.identifiers import normalise_isbn
 
 
 @pytest.mark.parametrize(
@@ -33,3 +34,10 @@ def test_pmid_and_pmcid_are_normalised():
             identifiers.normalise_pmid(bad)
     with pytest.raises(ValueError, match="PubMed Central ID"):
         identifiers.normalise_pmcid("PMC")
+
+
+def test_normalise_isbn_checks_the_check_digit():
+    assert normalise_isbn("9780374275631") == "978-0-374-27563-1"
+    assert normalise_isbn("ISBN 0-374-27563-7") == "0-374-27563-7"
+    with pytest.raises(ValueError, match="is not an ISBN"):
+        normalise_isbn("978-0-374-27563-2")
