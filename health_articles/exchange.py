@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from taggit.models import Tag
 from wagtail.blocks import StreamBlockValidationError
 
 from .blocks import RICH_TEXT_FEATURES, sanitise
@@ -93,7 +94,29 @@ def _require(mapping, key, kind, location):
     return value
 
 
-def _parse_date(value, location, kind=datetime.date):
+def _optional(mapping, key, kind, location, default):
+    """``mapping[key]`` checked to be of ``kind``, or ``default`` when absent
+    or null."""
+    if mapping.get(key) is None:
+        return default
+    return _require(mapping, key, kind, location)
+
+
+def _strings(mapping, key, location, max_length=None):
+    """``mapping[key]``: a list of non-empty strings of at most ``max_length``."""
+    values = _require(mapping, key, list, location)
+    for number, value in enumerate(values):
+        here = f"{location}.{key}[{number}]"
+        if not isinstance(value, str) or not value.strip():
+            raise DocumentError(here, "expected a non-empty string")
+        if max_length and len(value) > max_length:
+            raise DocumentError(here, f"longer than {max_length} characters")
+    return values
+
+
+def _parse_date(mapping, key, location, kind=datetime.date):
+    value = _optional(mapping, key, str, location, None)
+    location = f"{location}.{key}"
     if value is None:
         return None
     try:
@@ -146,7 +169,7 @@ def _build_body(raw, keys, location):
     except StreamBlockValidationError as exc:
         where, message = _first_block_error(exc.as_json_data())
         raise DocumentError(f"{location}{where}", message) from exc
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
         raise DocumentError(location, f"not a body: {exc}") from exc
     for path, key in cited_reference_keys(value):
         if key not in keys:
@@ -207,32 +230,26 @@ def _import_article(entry, location, people):
         article = HealthArticlePage(slug=slug)
     article.title = _require(entry, "title", str, location)
     article.summary = _require(entry, "summary", str, location)
-    article.seo_title = entry.get("seo_title", "")
-    article.search_description = entry.get("search_description", "")
+    article.seo_title = _optional(entry, "seo_title", str, location, "")
+    article.search_description = _optional(
+        entry, "search_description", str, location, ""
+    )
     try:
         article.disclaimer = sanitise(
-            _require(entry, "disclaimer", str, location)
-            if "disclaimer" in entry
-            else "",
-            RICH_TEXT_FEATURES,
+            _optional(entry, "disclaimer", str, location, ""), RICH_TEXT_FEATURES
         )
     except ValueError as exc:
         raise DocumentError(f"{location}.disclaimer", str(exc)) from exc
     article.body = body
     article.first_published_at = _parse_date(
-        entry.get("first_published_at"),
-        f"{location}.first_published_at",
-        datetime.datetime,
+        entry, "first_published_at", location, datetime.datetime
     )
-    article.last_reviewed = _parse_date(
-        entry.get("last_reviewed"), f"{location}.last_reviewed"
-    )
-    article.next_review_due = _parse_date(
-        entry.get("next_review_due"), f"{location}.next_review_due"
-    )
+    article.last_reviewed = _parse_date(entry, "last_reviewed", location)
+    article.next_review_due = _parse_date(entry, "next_review_due", location)
+    live = _optional(entry, "live", bool, location, True)
     article.references = references
     for field, model in (("authors", ArticleAuthor), ("reviewers", ArticleReviewer)):
-        names = _require(entry, field, list, location)
+        names = _strings(entry, field, location)
         missing = [name for name in names if name not in people]
         if missing:
             raise DocumentError(f"{location}.{field}", f"no person “{missing[0]}”")
@@ -244,7 +261,7 @@ def _import_article(entry, location, people):
                 for position, name in enumerate(names)
             ],
         )
-    tags = _require(entry, "tags", list, location)
+    tags = _strings(entry, "tags", location, Tag._meta.get_field("name").max_length)
     try:
         if is_new:
             article.live = False
@@ -254,7 +271,7 @@ def _import_article(entry, location, people):
     except ValidationError as exc:
         raise _first_error(exc, location) from exc
     revision = article.save_revision()
-    if entry.get("live", True):
+    if live:
         revision.publish()
     return article
 

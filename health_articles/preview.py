@@ -28,6 +28,15 @@ def token_prefix(pk):
     return f"id={pk};"
 
 
+def anchor_pk(identifier):
+    """The page a preview identifier (see ``token_identifier``) hangs from:
+    the page itself, or, for a page not saved yet, its parent; None for an
+    identifier of another shape."""
+    fields = dict(part.split("=", 1) for part in identifier.split(";") if "=" in part)
+    value = fields.get("id") or fields.get("parent_id") or ""
+    return int(value) if value.isdigit() else None
+
+
 def token_identifier(page):
     """What a preview token of ``page`` signs: the page (or, for a page not
     saved yet, its parent and type), and a random part, so that each preview

@@ -65,7 +65,8 @@ def page_changed(sender, instance, **kwargs):
 
 
 def discard_previews(sender, instance, **kwargs):
-    """A published or deleted page's previews are done with: their drafts go."""
+    """A published, unpublished or deleted page's previews are done with:
+    their drafts go."""
     PagePreview.objects.filter(token__startswith=token_prefix(instance.pk)).delete()
 
 
@@ -97,6 +98,7 @@ def register_signal_handlers():
         post_delete.connect(bump_content_version, sender=model)
     article_model = apps.get_model("health_articles", "HealthArticlePage")
     page_published.connect(discard_previews, sender=article_model)
+    page_unpublished.connect(discard_previews, sender=article_model)
     post_delete.connect(discard_previews, sender=article_model)
     for model in others:
         post_save.connect(bump_content_version, sender=model)

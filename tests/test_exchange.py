@@ -1,5 +1,8 @@
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -89,6 +92,30 @@ def broken(document, change):
         (lambda d: d["articles"][0].update(authors=["Nobody"]), "articles[0].authors"),
         (lambda d: d["articles"][1].update(index="nowhere"), "articles[1].index"),
         (lambda d: d.update(format="other/1"), "format"),
+        (
+            lambda d: d["articles"][0].update(seo_title=["x"]),
+            "articles[0].seo_title: expected str, got list",
+        ),
+        (
+            lambda d: d["articles"][0].update(tags=["hip pain", "x" * 150]),
+            "articles[0].tags[1]: longer than 100 characters",
+        ),
+        (
+            lambda d: d["articles"][0].update(tags=[{"name": "hip"}]),
+            "articles[0].tags[0]: expected a non-empty string",
+        ),
+        (
+            lambda d: d["articles"][0].update(authors=[["Sam Rivera"]]),
+            "articles[0].authors[0]: expected a non-empty string",
+        ),
+        (
+            lambda d: d["articles"][0].update(live="yes"),
+            "articles[0].live: expected bool, got str",
+        ),
+        (
+            lambda d: d["articles"][0].update(first_published_at=2024),
+            "articles[0].first_published_at: expected str, got int",
+        ),
     ],
 )
 def test_a_malformed_document_changes_nothing_and_says_where(
@@ -111,3 +138,31 @@ def test_invalid_json_reports_line_and_column(db, tmp_path):
     path.write_text('{\n  "format": "health_articles/1",\n  "articles": [,]\n}')
     with pytest.raises(CommandError, match="line 3, column 16"):
         import_file(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"format": "health_articles/1", "title": "caf\xe9"}', "Cannot read"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON nested too deep to read"),
+        (
+            b'{"format": "health_articles/1", "people": [], "articles": [1]}',
+            "articles[0]: expected an object",
+        ),
+    ],
+)
+def test_the_command_answers_bad_files_with_one_line(tmp_path, content, message):
+    """What an operator sees running the command: one line, no traceback."""
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "import_articles", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert message in line

@@ -3,7 +3,7 @@ new draft, and export of the latest draft's list."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -86,7 +86,11 @@ def import_references(request, page_id):
             for position, reference in enumerate(references):
                 reference.sort_order = position
             draft.references = references
-            draft.save_revision(user=request.user, log_action=True)
+            try:
+                draft.save_revision(user=request.user, log_action=True)
+            except ValidationError as exc:
+                form.add_error(None, _draft_errors(exc))
+                return _form_page(request, page, form)
             to_check = sum(1 for reference in added if reference.review_note)
             messages.success(
                 request,
@@ -107,11 +111,28 @@ def import_references(request, page_id):
                     % {"repeats": repeats},
                 )
             return redirect("wagtailadmin_pages:edit", page.pk)
+    return _form_page(request, page, form)
+
+
+def _form_page(request, page, form):
     return TemplateResponse(
         request,
         "health_articles/admin/import_references.html",
         {"page": page, "form": form},
     )
+
+
+def _draft_errors(error):
+    """Why the latest draft cannot be saved with the references, in a line."""
+    problems = [
+        f"{field}: {message}" if field != NON_FIELD_ERRORS else message
+        for field, messages in error.message_dict.items()
+        for message in messages
+    ]
+    return _(
+        "The latest draft has errors, so nothing was imported: %(problems)s "
+        "Correct them in the editor, save, then import again."
+    ) % {"problems": " ".join(problems)}
 
 
 def export_references(request, page_id, kind):

@@ -18,6 +18,10 @@ MAX_INTEGER = 2**63 - 1
 # Deeper nesting of ?fields= exhausts the recursion of Wagtail's parser.
 MAX_FIELDS_LENGTH = 1000
 MAX_FIELDS_DEPTH = 10
+# A longer search exhausts the recursion of the search backend's query
+# building (PostgreSQL's, past 150 words), and no reader's search needs it.
+MAX_SEARCH_WORDS = 32
+MAX_SEARCH_LENGTH = 400
 # Parameters that shape a listing rather than filter it.
 NOT_FILTERS = {"limit", "offset", "fields", "format", "_", "rich_text_format"}
 WHOLE_NUMBER = re.compile(r"[0-9]+")
@@ -37,7 +41,8 @@ class QueryErrorsMixin:
 
     Stock v2 answers 500 for a NUL character in any value, a number beyond the
     database's integers, a ``search_operator`` other than and/or, a search
-    of only spaces or with an unbalanced quotation mark, a ``fields`` nested
+    of only spaces or with an unbalanced quotation mark, a search too long
+    for the search backend to build a query of, a ``fields`` nested
     too deep, an invalid date or a non-numeric ``find/?id=``, and 404 for an
     unknown ``locale``.
     """
@@ -62,6 +67,13 @@ class QueryErrorsMixin:
             raise BadRequestError("search must contain a word")
         if search and search.count('"') % 2:
             raise BadRequestError("search has an unbalanced quotation mark")
+        if search and (
+            len(search) > MAX_SEARCH_LENGTH or len(search.split()) > MAX_SEARCH_WORDS
+        ):
+            raise BadRequestError(
+                f"search is at most {MAX_SEARCH_WORDS} words and "
+                f"{MAX_SEARCH_LENGTH} characters"
+            )
         fields = request.GET.get("fields", "")
         if len(fields) > MAX_FIELDS_LENGTH or _nesting(fields) > MAX_FIELDS_DEPTH:
             raise BadRequestError(

@@ -45,6 +45,9 @@ from .validation import (
 )
 
 
+Page = swapper.load_model("wagtailcore", "Page")
+
+
 def public_site_pages(request):
     """``public_pages`` of the request's site (or ``?site=``): Wagtail's
     ``get_public_pages_queryset`` without reading the restrictions twice."""
@@ -54,7 +57,7 @@ def public_site_pages(request):
         ).site_obj
     except ValueError as exc:
         raise BadRequestError(str(exc)) from exc
-    return public_pages(site, swapper.load_model("wagtailcore", "Page"))
+    return public_pages(site, Page)
 
 
 class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIViewSet):
@@ -204,7 +207,10 @@ class PagePreviewAPIViewSet(HealthArticlePagesAPIViewSet):
     ``GET /api/v2/page_preview/?content_type=health_articles.healtharticlepage
     &token=…`` with the parameters wagtail-headless-preview gives the
     frontend. A token that is missing, forged, altered or older than
-    ``HEALTH_ARTICLES_PREVIEW_MAX_AGE`` seconds gets 404. Never cached.
+    ``HEALTH_ARTICLES_PREVIEW_MAX_AGE`` seconds gets 404, and so does one
+    of a page since deleted or unpublished (its previews are discarded) or
+    now behind a view restriction (its own or an ancestor's; for a new page,
+    its parent's). Never cached.
     """
 
     cache_responses = False
@@ -241,9 +247,14 @@ class PagePreviewAPIViewSet(HealthArticlePagesAPIViewSet):
             raise invalid
         token = self.request.GET.get("token", "")
         try:
-            model.get_preview_signer().unsign(token, max_age=preview.max_age())
+            identifier = model.get_preview_signer().unsign(
+                token, max_age=preview.max_age()
+            )
         except BadSignature:
             raise invalid from None
+        anchor = Page.objects.filter(pk=preview.anchor_pk(identifier)).first()
+        if anchor is None or anchor.get_view_restrictions().exists():
+            raise invalid
         stored = PagePreview.objects.filter(
             token=token, content_type=ContentType.objects.get_for_model(model)
         ).first()

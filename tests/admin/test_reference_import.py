@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 
@@ -115,6 +116,19 @@ def test_editor_pastes_a_reference_list(editor_client, article):
     assert pasted[1].issued == "2020-10/2020-12"
     # Nothing published until the editor publishes the draft.
     assert HealthArticlePage.objects.get(pk=article.pk).references.count() == 2
+
+
+def test_a_draft_that_fails_validation_is_named_not_a_500(editor_client, article):
+    draft = latest_draft(article)
+    draft.last_reviewed = datetime.date(2024, 5, 1)
+    draft.next_review_due = datetime.date(2024, 1, 1)
+    draft.save_revision(clean=False)
+    response = editor_client.post(import_url(article), {"text": PASTED})
+    assert response.status_code == 200
+    [error] = response.context["form"].non_field_errors()
+    assert error.startswith("The latest draft has errors, so nothing was imported:")
+    assert "next_review_due: The next review must come after the last." in error
+    assert latest_draft(article).references.count() == 2
 
 
 def test_nothing_pasted_is_dropped(editor_client, article):

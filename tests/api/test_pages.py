@@ -237,6 +237,26 @@ def test_values_stock_wagtail_fails_on_answer_400(client, article, endpoint, que
     assert response.json()["message"]
 
 
+@pytest.mark.parametrize("endpoint", ["pages", "images", "documents"])
+@pytest.mark.parametrize(
+    "search",
+    [
+        " ".join(f"word{number}" for number in range(155)),
+        "pain " * 33,
+        "x" * 401,
+    ],
+)
+def test_a_search_too_long_to_build_answers_400(client, article, endpoint, search):
+    response = client.get(f"/api/v2/{endpoint}/", {"search": search})
+    assert response.status_code == 400, response.content
+    assert response.json()["message"] == "search is at most 32 words and 400 characters"
+
+
+def test_a_search_of_32_words_is_answered(client, article):
+    response = client.get("/api/v2/pages/", {"search": "hip " * 32})
+    assert response.status_code == 200
+
+
 def test_find_with_a_non_numeric_id_answers_400(client, article):
     response = client.get("/api/v2/pages/find/?id=abc")
     assert response.status_code == 400

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from health_articles.models import HealthArticlePage
 
@@ -202,3 +203,39 @@ def test_publishing_discards_the_previews(preview_token, client, article):
     content_type, token = preview_token
     publish(article)
     assert preview_api(client, content_type, token).status_code == 404
+
+
+def test_unpublishing_ends_the_previews(preview_token, client, article):
+    article.unpublish()
+    assert preview_api(client, *preview_token).status_code == 404
+
+
+@pytest.mark.parametrize("restricted", ["article", "index"])
+def test_making_the_page_private_ends_its_previews(
+    preview_token, client, article, index, restricted
+):
+    page = {"article": article, "index": index}[restricted]
+    PageViewRestriction.objects.create(
+        page=page, restriction_type="password", password="secret"
+    )
+    response = preview_api(client, *preview_token)
+    assert response.status_code == 404
+    assert b"Draft title" not in response.content
+
+
+def test_a_new_page_under_a_private_index_is_not_previewed(
+    frontend, editor_client, index, client
+):
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=("health_articles", "healtharticlepage", index.pk),
+    )
+    content_type, token = open_preview(editor_client, url, article_form_data())
+    assert preview_api(client, content_type, token).status_code == 200
+    PageViewRestriction.objects.create(page=index, restriction_type="login")
+    assert preview_api(client, content_type, token).status_code == 404
+
+
+def test_deleting_the_page_ends_its_previews(preview_token, client, article):
+    article.delete()
+    assert preview_api(client, *preview_token).status_code == 404

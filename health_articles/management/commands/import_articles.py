@@ -25,6 +25,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file}: not JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
             ) from exc
+        except RecursionError as exc:
+            raise CommandError(f"{file}: JSON nested too deep to read") from exc
 
         def progress(number, total, article):
             self.stdout.write(f"[{number}/{total}] {article.slug}")
