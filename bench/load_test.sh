@@ -13,7 +13,7 @@ export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/5}
 .venv/bin/python -m pip install --quiet "locust>=2.47,<3"
 .venv/bin/python manage.py shell -c "from wagtail.models import Site; s=Site.objects.get(is_default_site=True); s.hostname='127.0.0.1'; s.port=$PORT; s.save()"
-.venv/bin/gunicorn blogsite.wsgi --bind 127.0.0.1:$PORT --workers 3 --log-level warning &
+.venv/bin/gunicorn blogsite.wsgi -c blogsite/gunicorn.conf.py --bind 127.0.0.1:$PORT --workers 3 --log-level warning &
 server=$!
 trap 'kill $server' EXIT
 sleep 3

@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "corsheaders",
+    "csp",
     "axes",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -43,6 +45,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The headers of every answer, stored API answers and static files too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "blogsite.middleware.SiteCSPMiddleware",
+    "blogsite.middleware.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -57,6 +63,50 @@ MIDDLEWARE = [
     # Last, as django-axes asks: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts, styles, frames and
+# connections from this site only. The Wagtail admin sets inline styles (its
+# Draftail editor and panels), so styles allow them; no inline scripts, but
+# on the admin's pages (SiteCSPMiddleware says why).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# Permissions-Policy (django-permissions-policy): powerful features this site
+# never uses are off, for it and anything it frames.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# How many proxies in front of the site set X-Forwarded-For (TRUSTED_PROXIES
+# in production): the client is the address the outermost of them saw.
+# ClientAddressMiddleware puts it in REMOTE_ADDR; django-axes reads it from
+# there too, so a lockout hits the address that guessed, not the proxy's.
+TRUSTED_PROXIES = 0
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -147,10 +197,19 @@ def frontend_settings(url):
     return preview, f"{parts.scheme}://{parts.netloc}"
 
 
+def with_frame_source(policy, origin):
+    """``policy`` (a CONTENT_SECURITY_POLICY) letting ``origin`` be framed: the
+    admin's preview panel shows the frontend's preview in a frame."""
+    directives = policy["DIRECTIVES"]
+    frames = [*directives["frame-src"], origin]
+    return {**policy, "DIRECTIVES": {**directives, "frame-src": frames}}
+
+
 FRONTEND_URL = os.environ.get("FRONTEND_URL", "")
 if FRONTEND_URL:
     WAGTAIL_HEADLESS_PREVIEW, _origin = frontend_settings(FRONTEND_URL)
     CORS_ALLOWED_ORIGINS.append(_origin)
+    CONTENT_SECURITY_POLICY = with_frame_source(CONTENT_SECURITY_POLICY, _origin)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

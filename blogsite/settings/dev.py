@@ -25,3 +25,4 @@ WHITENOISE_AUTOREFRESH = True
 FRONTEND_URL = os.environ.get("FRONTEND_URL") or "http://127.0.0.1:8001/"
 WAGTAIL_HEADLESS_PREVIEW, _origin = frontend_settings(FRONTEND_URL)  # noqa: F405
 CORS_ALLOWED_ORIGINS = sorted({*CORS_ALLOWED_ORIGINS, _origin})  # noqa: F405
+CONTENT_SECURITY_POLICY = with_frame_source(CONTENT_SECURITY_POLICY, _origin)  # noqa: F405

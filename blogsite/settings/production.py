@@ -18,6 +18,10 @@ ALLOWED_HOSTS = [
 ]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "")
 
+# The number of proxies in front (a TLS proxy, a CDN) that append to
+# X-Forwarded-For: logins are then locked per client, not per proxy.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
 # HTTPS only. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER
 # to the header it sets, e.g. "X-Forwarded-Proto".
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") != "0"

@@ -44,7 +44,6 @@ from .validation import (
     refuse_unknown_parameters,
 )
 
-
 Page = swapper.load_model("wagtailcore", "Page")
 
 

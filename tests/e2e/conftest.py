@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from blogsite.settings.base import with_frame_source
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -65,6 +67,16 @@ def page(browser, request):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors
+    # What the Content-Security-Policy refused, in any tab of the test.
+    violations = []
+    context.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and violations.append(message.text)
+        ),
+    )
+    page.csp_violations = violations
     yield page
     if getattr(request.node, "call_failed", False):
         SCREENSHOTS.mkdir(exist_ok=True)
@@ -106,6 +118,9 @@ def frontend(live_server, settings):
     thread.start()
     origin = f"http://127.0.0.1:{server.server_port}"
     settings.CORS_ALLOWED_ORIGINS = [origin]
+    settings.CONTENT_SECURITY_POLICY = with_frame_source(
+        settings.CONTENT_SECURITY_POLICY, origin
+    )
     settings.WAGTAIL_HEADLESS_PREVIEW = {
         "CLIENT_URLS": {"default": origin + "/"},
         "REDIRECT_ON_PREVIEW": True,

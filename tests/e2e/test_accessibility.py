@@ -22,6 +22,7 @@ def check(page, url, ready):
     page.locator(ready).first.wait_for()
     assert axe_violations(page) == []
     assert page.js_errors == []
+    assert page.csp_violations == []
 
 
 def test_article_page(page, live_server, hip_article):
@@ -48,6 +49,17 @@ def test_the_check_finds_violations(page):
     """The checker is live: an image without a text alternative is critical."""
     page.set_content('<html><body><main><img src="x.png"></main></body></html>')
     assert any(v.startswith("image-alt (critical)") for v in axe_violations(page))
+
+
+def test_the_check_finds_csp_violations(page, live_server):
+    """The CSP watch is live: the site's policy refuses an inline script."""
+    page.goto(live_server.url + "/tags/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.x = 1'; document.body.append(s); }"
+    )
+    page.wait_for_timeout(200)
+    assert any("script-src" in violation for violation in page.csp_violations)
 
 
 def test_frontend_article_shows_evidence_and_linked_citations(

@@ -152,3 +152,4 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     assert cited.all_inner_texts() == ["[1]"]
     assert cited.get_attribute("href") == "#ref-hicks2022"
     assert page.js_errors == []
+    assert page.csp_violations == []
