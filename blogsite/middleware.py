@@ -1,12 +1,19 @@
 """The site's own middleware: the client's address behind trusted proxies,
-and the Content-Security-Policy."""
+the Content-Security-Policy, and a 503 when the database is busy."""
 
 import ipaddress
+import logging
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.db import OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+# Where blogsite/urls.py mounts the API: answers there are JSON.
+API_PREFIX = "/api/"
 
 
 class ClientAddressMiddleware:
@@ -49,3 +56,34 @@ class SiteCSPMiddleware(CSPMiddleware):
                 **(getattr(response, "_csp_update", None) or {}),
             }
         return super().process_response(request, response)
+
+
+class DatabaseBusyMiddleware:
+    """A 503 with Retry-After, not a 500, when the database cannot be had:
+    no connection came free in the pool's time (psycopg's pool raises an
+    OperationalError), or the server refuses one more. A stored API answer
+    is still served before this (StoredAPIResponseMiddleware needs no
+    database)."""
+
+    RETRY_AFTER = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError):
+            return None
+        logger.warning(
+            "database busy: %s %s: %s", request.method, request.path, exception
+        )
+        message = "The site is busy. Try again in a few seconds."
+        if request.path.startswith(API_PREFIX):
+            response = JsonResponse({"message": message}, status=503)
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain")
+        response["Retry-After"] = str(self.RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response

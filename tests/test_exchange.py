@@ -141,22 +141,27 @@ def test_invalid_json_reports_line_and_column(db, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("command", "content", "message"),
     [
-        (b'{"format": "health_articles/1", "title": "caf\xe9"}', "Cannot read"),
-        (b"[" * 100_000 + b"]" * 100_000, "JSON nested too deep to read"),
+        ("import_articles", b'{"title": "caf\xe9"}', "Cannot read"),
+        ("import_articles", b"[" * 100_000 + b"]" * 100_000, "nested too deep"),
         (
+            "import_articles",
             b'{"format": "health_articles/1", "people": [], "articles": [1]}',
             "articles[0]: expected an object",
         ),
+        ("parse_references", b"Smith J. Caf\xe9. 2020.", "Cannot read"),
+        ("parse_references --format=ris", b"Smith J. A title. 2020.", "not a RIS"),
     ],
 )
-def test_the_command_answers_bad_files_with_one_line(tmp_path, content, message):
-    """What an operator sees running the command: one line, no traceback."""
-    path = tmp_path / "bad.json"
+def test_the_commands_answer_bad_files_with_one_line(
+    tmp_path, command, content, message
+):
+    """What an operator sees running a command: one line, no traceback."""
+    path = tmp_path / "bad.txt"
     path.write_bytes(content)
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "import_articles", str(path)],
+        [sys.executable, "manage.py", *command.split(), str(path)],
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,

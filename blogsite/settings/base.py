@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
+    # Innermost: it sees the view's database errors first.
+    "blogsite.middleware.DatabaseBusyMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts, styles, frames and

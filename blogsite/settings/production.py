@@ -18,6 +18,19 @@ ALLOWED_HOSTS = [
 ]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "")
 
+# PostgreSQL through psycopg's connection pool, in each worker process: at
+# most DB_POOL_SIZE connections (keep WORKERS x DB_POOL_SIZE within what the
+# database allows the role), and a request that finds none free within
+# DB_POOL_TIMEOUT seconds is answered 503 with Retry-After
+# (DatabaseBusyMiddleware), not queued for ever.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405 (the pool keeps them)
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        "min_size": 1,
+        "max_size": int(os.environ.get("DB_POOL_SIZE", "2")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
+    }
+
 # The number of proxies in front (a TLS proxy, a CDN) that append to
 # X-Forwarded-For: logins are then locked per client, not per proxy.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

@@ -6,7 +6,8 @@ which then fail with a 500; these are caught here first.
 
 import re
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent, ValidationError
 from django.http import Http404
 from wagtail.api.v2.utils import BadRequestError
 
@@ -26,6 +27,13 @@ MAX_SEARCH_LENGTH = 400
 NOT_FILTERS = {"limit", "offset", "fields", "format", "_", "rich_text_format"}
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 SIGNED_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _too_large(number):
+    """Whether the whole number text ``number`` is beyond MAX_INTEGER (read
+    by its digits first: Python refuses to convert over 4300 of them)."""
+    digits = number.lstrip("-").lstrip("0")
+    return len(digits) > len(str(MAX_INTEGER)) or int(digits or 0) > MAX_INTEGER
 
 
 def _nesting(text):
@@ -48,15 +56,23 @@ class QueryErrorsMixin:
     """
 
     def initial(self, request, *args, **kwargs):
+        try:
+            parameters = request.GET.lists()
+        except TooManyFieldsSent as exc:  # before DRF reads ?format=
+            raise BadRequestError(
+                "at most "
+                f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query parameters are read"
+            ) from exc
         super().initial(request, *args, **kwargs)
-        for name, values in request.GET.lists():
+        for name, values in parameters:
             for value in values:
                 if "\x00" in name or "\x00" in value:
                     raise BadRequestError(f"{name!r} contains a NUL character")
-                if SIGNED_NUMBER.fullmatch(value) and abs(int(value)) > MAX_INTEGER:
+                if SIGNED_NUMBER.fullmatch(value) and _too_large(value):
                     raise BadRequestError(f"{name} is too large a number")
         offset = request.GET.get("offset", "0")
-        if not WHOLE_NUMBER.fullmatch(offset) or int(offset) > MAX_OFFSET:
+        value = int(offset.lstrip("0") or "0") if WHOLE_NUMBER.fullmatch(offset) else -1
+        if not 0 <= value <= MAX_OFFSET:
             raise BadRequestError(
                 f"offset must be a whole number from 0 to {MAX_OFFSET}"
             )

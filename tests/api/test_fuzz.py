@@ -4,9 +4,10 @@ Each test builds the demo site once (plus an image, a document and an article
 with non-ASCII tags), then sends generated query strings: plausible values
 (real ids, slugs, field names) mixed with garbage (control characters, NUL,
 right-to-left text, emoji, huge and negative numbers, non-ASCII digits, long
-strings) and repeated parameters. Whatever the input, the site must answer
-below 500, a 400 from the API must carry a non-empty ``message``, and a 200
-must be well-formed JSON, HTML or RSS.
+strings, searches of hundreds of words, ``fields`` nested 1000 deep) and
+repeated parameters, now and then thousands of them. Whatever the input, the
+site must answer below 500, a 400 from the API must carry a non-empty
+``message``, and a 200 must be well-formed JSON, HTML or RSS.
 
 Hypothesis's example database is off, so running the tests writes nothing
 into the checkout; a failure prints the request that caused it (``GET ...``).
@@ -161,10 +162,17 @@ LONG_TEXT = st.one_of(
     st.builds(
         lambda chunk, size: (chunk * size)[:size],
         st.text(CHARS, min_size=1, max_size=5),
-        st.sampled_from([101, 500, 2000]),
+        st.sampled_from([101, 500, 2000, 20_000]),
     ),
 )
 WORDS = st.lists(NASTY | TEXT, min_size=1, max_size=4).map("".join)
+# Many words, as a search (one past the limit too; 155 overflowed PostgreSQL's
+# query building).
+MANY_WORDS = st.builds(
+    lambda words, count: " ".join((words * count)[:count]),
+    st.lists(st.sampled_from(["hip", "pain", "OR", '"x"', "-"]) | TEXT, min_size=1),
+    st.sampled_from([31, 32, 33, 155, 400]) | st.integers(1, 500),
+)
 
 BIG_INTS = st.one_of(
     st.integers(),
@@ -211,7 +219,7 @@ INT_EDGES = st.one_of(
     ),
 )
 NUMBERS = st.integers(-2, 120).map(str) | INT_EDGES
-GARBAGE = st.one_of(NASTY, TEXT, WORDS, INT_EDGES, LONG_TEXT)
+GARBAGE = st.one_of(NASTY, TEXT, WORDS, INT_EDGES, LONG_TEXT, MANY_WORDS)
 
 
 def commas(strategy, max_size=4):
@@ -354,6 +362,7 @@ SEARCHES = st.one_of(
         ]
     ),
     WORDS,
+    MANY_WORDS,
 )
 TYPES = st.sampled_from(
     [
@@ -551,6 +560,11 @@ def query(draw, plausible, max_params=4, unknown=True):
     }
     if unknown and draw(st.integers(0, 9)) == 0:
         params[draw(UNKNOWN_NAMES)] = draw(st.lists(GARBAGE, min_size=1, max_size=2))
+    if draw(st.integers(0, 19)) == 0:
+        # Many parameters at once: past Django's limit of 1000 too.
+        count = draw(st.sampled_from([50, 999, 1000, 1001, 3000]))
+        name = draw(st.sampled_from([*sorted(plausible), "x"]))
+        params[name] = [*params.get(name, []), *(["1"] * count)]
     return params
 
 

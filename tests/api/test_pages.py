@@ -386,3 +386,27 @@ def test_an_article_detail_costs_at_most_ten_queries(
     assert data["hero_image_rendition"]["url"]
     assert data["meta"]["parent"]["id"] == hip.get_parent().pk
     assert len(captured) <= 10
+
+
+@pytest.mark.parametrize("endpoint", ["pages", "images", "documents", "tags"])
+def test_more_parameters_than_django_reads_answer_400(client, article, endpoint):
+    response = client.get(f"/api/v2/{endpoint}/?" + "&".join(["x=1"] * 1001))
+    assert response.status_code == 400
+    assert response.json()["message"] == "at most 1000 query parameters are read"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?search=" + "0" * 20_000,
+        "?title=" + "9" * 20_000,
+        "?offset=" + "0" * 20_000 + "1",
+        "?child_of=" + "0" * 5000 + "3",
+    ],
+)
+def test_numbers_of_thousands_of_digits_answer_400_or_200(client, article, query):
+    """Python refuses to read over 4300 digits as a number: never a 500."""
+    response = client.get("/api/v2/pages/" + query)
+    assert response.status_code in (200, 400), response.content[:300]
+    if response.status_code == 400:
+        assert response.json()["message"]

@@ -1,0 +1,121 @@
+"""Under database pressure the site degrades: the production server, with
+psycopg's pool, answers 503 with Retry-After while no connection can be had,
+and serves again once one can. On PostgreSQL, with a real role whose
+connection limit the test sets."""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLE = "health_articles_limited"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def limited_role(article):
+    """A role that may hold one connection to the test database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("connection limits are PostgreSQL's (DATABASE_URL=postgres://…)")
+    database = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {ROLE}")
+        cursor.execute(f"CREATE ROLE {ROLE} LOGIN CONNECTION LIMIT 1")
+        cursor.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {ROLE}')
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {ROLE}")
+        cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {ROLE}")
+    settings = connection.settings_dict
+    yield {
+        "url": f"postgres://{ROLE}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{database}",
+        "conninfo": f"host={settings['HOST'] or '127.0.0.1'} "
+        f"port={settings['PORT'] or 5432} dbname={database} user={ROLE}",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+            [ROLE],
+        )
+        cursor.execute(f"DROP OWNED BY {ROLE}")
+        cursor.execute(f"DROP ROLE {ROLE}")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+@pytest.fixture
+def server(limited_role, tmp_path):
+    """gunicorn with the production settings, reading as the limited role."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "blogsite.settings.production",
+        "SECRET_KEY": "test-" + "k" * 60,
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": limited_role["url"],
+        "DB_POOL_SIZE": "1",
+        "DB_POOL_TIMEOUT": "1",
+    }
+    env.pop("REDIS_URL", None)
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "blogsite.wsgi", "--workers", "1"]
+        + ["-c", "blogsite/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_no_free_connection_answers_503_then_the_site_recovers(
+    limited_role, server, article
+):
+    path = f"/api/v2/pages/{article.pk}/"
+    # Someone else holds the role's only connection.
+    holder = psycopg.connect(limited_role["conninfo"])
+    try:
+        status, headers, body = get(server, path)
+        assert status == 503, body
+        assert headers["Retry-After"] == "5"
+        assert b"busy" in body
+        status, headers, _body = get(server, "/tags/")
+        assert (status, headers["Content-Type"]) == (503, "text/plain")
+    finally:
+        holder.close()
+    # Once it is free the pool connects again, and readers are served.
+    deadline = time.monotonic() + 60
+    while (status := get(server, path)[0]) != 200:
+        assert status == 503
+        assert time.monotonic() < deadline, "the site did not recover"
+        time.sleep(0.5)
