@@ -410,8 +410,10 @@ class HealthArticlePageMixin(models.Model):
                 % {"keys": ", ".join(uncited)}
             )
         for reference in self.references.all():
-            if warning := identifiers.doi_warning(reference.doi):
-                warnings.append(f"{reference.key}: {warning}")
+            item = reference.as_csl()
+            for variable, identifier in identifiers.IDENTIFIERS.items():
+                if variable in item and (doubt := identifier.doubt(item[variable])):
+                    warnings.append(f"{reference.key}: {doubt}")
         return warnings
 
     def get_context(self, request, *args, **kwargs):

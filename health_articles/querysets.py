@@ -47,11 +47,18 @@ def public_pages(site, model):
     return scoped
 
 
+def tagged_items(model):
+    """The through model of the tags of article ``model``."""
+    return model._meta.get_field("tagged_items").related_model
+
+
 def tags_with_counts(articles):
     """Tags used by ``articles``, each annotated with its ``count`` of them."""
+    # The taggings, as a Tag names them ("health_articles_healtharticletag_items").
+    taggings = tagged_items(articles.model)._meta.get_field("tag").related_query_name()
     return Tag.objects.filter(
-        health_articles_healtharticletag_items__content_object__in=articles.values("pk")
-    ).annotate(count=Count("health_articles_healtharticletag_items", distinct=True))
+        **{f"{taggings}__content_object__in": articles.values("pk")}
+    ).annotate(count=Count(taggings, distinct=True))
 
 
 def tag_with_count(articles, slug):
@@ -94,11 +101,6 @@ def _matching_tag_ids(values):
             if value.casefold() in (name.casefold(), slug.casefold()):
                 matches[value].add(tag_id)
     return matches
-
-
-def tagged_items(model):
-    """The through model of the tags of article ``model``."""
-    return model._meta.get_field("tagged_items").related_model
 
 
 def _tagged(model, tag_ids):

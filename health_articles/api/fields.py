@@ -39,7 +39,12 @@ class ReferenceListField(Field):
 
     def to_representation(self, article) -> list[dict]:
         # Checked by the viewset (api.validation.citation_style).
-        style = self.context["request"].GET.get("citation_style", DEFAULT_STYLE)
+        request = self.context.get("request")
+        style = (
+            request.GET.get("citation_style", DEFAULT_STYLE)
+            if request
+            else DEFAULT_STYLE
+        )
         cited = set(article.cited_keys)
         references = article.numbered_references
         entries = []

@@ -1,4 +1,4 @@
-"""Filters of the API's listings, one class a query parameter."""
+"""The API's own filter of listings: by tags (``tag`` and ``tag_any``)."""
 
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.utils import BadRequestError

@@ -10,5 +10,6 @@ Layers, each importing only those above it:
 - ``formatting``: citeproc-py and its cache;
 - ``rows``: the one bridge to the ``Reference`` model.
 
-All but ``rows`` and ``formatting``'s cache are plain Python.
+All but ``rows`` (the models) and ``formatting``'s cache are plain Python,
+with Django's lazy translation for the labels of types and styles.
 """

@@ -24,6 +24,8 @@ TYPES = {
     "thesis": _("Thesis"),
 }
 DEFAULT_TYPE = "article-journal"
+# Types that are part of a container (a journal, a book), which they name.
+CONTAINED_TYPES = ("article-journal", "chapter")
 
 ISSUED_SYNTAX = re.compile(
     r"^(?P<start>\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:/(?P<end>\d{4}(?:-\d{2}(?:-\d{2})?)?))?$"
@@ -99,27 +101,30 @@ class Field:
     """One ``Reference`` field and the CSL variable it holds.
 
     ``to_csl`` turns the stored text into the variable's value and
-    ``from_csl`` back; plain text variables need neither.
+    ``from_csl`` back; plain text variables need neither. Free text
+    (``free_text``) longer than the field holds may be cut to fit it; an
+    identifier, a link or a date is whole or left out.
     """
 
     name: str
     variable: str
     to_csl: Callable[[str], object] | None = None
     from_csl: Callable[[object], str] | None = None
+    free_text: bool = False
 
 
 FIELDS = (
     Field("key", "id"),
     Field("csl_type", "type"),
     Field("authors", "author", parse_authors, authors_text),
-    Field("title", "title"),
-    Field("container_title", "container-title"),
+    Field("title", "title", free_text=True),
+    Field("container_title", "container-title", free_text=True),
     Field("issued", "issued", parse_issued, issued_text),
-    Field("volume", "volume"),
-    Field("issue", "issue"),
-    Field("page_range", "page"),
-    Field("publisher", "publisher"),
-    Field("publisher_place", "publisher-place"),
+    Field("volume", "volume", free_text=True),
+    Field("issue", "issue", free_text=True),
+    Field("page_range", "page", free_text=True),
+    Field("publisher", "publisher", free_text=True),
+    Field("publisher_place", "publisher-place", free_text=True),
     Field("doi", "DOI"),
     Field("pmid", "PMID"),
     Field("pmcid", "PMCID"),

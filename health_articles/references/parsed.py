@@ -6,7 +6,7 @@ Plain Python with no Django imports.
 
 from dataclasses import dataclass, field
 
-from .csl import DEFAULT_TYPE, ordered
+from .csl import CONTAINED_TYPES, DEFAULT_TYPE, ordered
 from .keys import own_key, unique_keys
 from .normalise import clean_space
 
@@ -24,13 +24,15 @@ class ParsedReference:
     ``style`` names the rules that read it: "vancouver", "author-date",
     "harvard", "mla", "chicago", "quoted-title", "mla-chicago-book",
     "unrecognised", "none" (too long to parse), "error" (a rule failed), or
-    the file format ("bibtex", "ris", "medline").
+    the file format ("bibtex", "ris", "medline"). ``stem`` is its key before
+    it was made unique in a list (see ``assign_ids``).
     """
 
     csl: dict
     raw_text: str
     needs_review: list[str] = field(default_factory=list)
     style: str = ""
+    stem: str = ""
 
 
 # Text variables whose spacing is made regular, and dropped when empty.
@@ -46,9 +48,7 @@ def review_gaps(csl: dict) -> list[str]:
         gaps.append("title: none found")
     if not csl.get("issued"):
         gaps.append("issued: no year found")
-    if csl.get("type") in ("article-journal", "chapter") and not csl.get(
-        "container-title"
-    ):
+    if csl.get("type") in CONTAINED_TYPES and not csl.get("container-title"):
         gaps.append("container-title: none found")
     return gaps
 
@@ -80,8 +80,11 @@ def finish(csl: dict, review: list[str], raw: str, style: str) -> ParsedReferenc
 def assign_ids(parsed: list[ParsedReference], taken=()) -> None:
     """Give each item a stable, slug-safe key, unique in the list and not in
     ``taken``: its own ``id`` where that is slug-safe, else first author and
-    year ("abbott2013"), made unique by ``unique_keys``."""
-    keys = unique_keys([own_key(reference.csl) for reference in parsed], taken)
+    year ("abbott2013"), made unique by ``unique_keys``. Assigned again with
+    other keys ``taken``, they are made unique from the same stems."""
+    for reference in parsed:
+        reference.stem = reference.stem or own_key(reference.csl)
+    keys = unique_keys([reference.stem for reference in parsed], taken)
     for reference, key in zip(parsed, keys, strict=True):
         fields = {k: v for k, v in reference.csl.items() if k != "id"}
         reference.csl = {"id": key, **fields}

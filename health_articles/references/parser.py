@@ -29,6 +29,7 @@ Plain Python with no Django imports.
 
 import re
 
+from .csl import DEFAULT_TYPE
 from .identifiers import IDENTIFIERS, checked
 from .normalise import (
     DASH_CLASS,
@@ -338,17 +339,13 @@ def extract_identifiers(text: str, csl: dict, review: list[str]) -> str:
                 continue
             text = _cut(text, match.start(), match.end())
     for match in reversed(list(ISBN_IN_TEXT.finditer(text))):
-        try:
-            csl.setdefault("ISBN", IDENTIFIERS["ISBN"].normalise(match.group(1)))
-        except ValueError:
-            csl.setdefault("ISBN", re.sub(r"[\s-]", "", match.group(1)))
-            review.append("ISBN: check digit does not match")
+        _take("ISBN", re.sub(r"[\s-]", "", match.group(1)), csl, review)
         text = _cut(text, match.start(), match.end())
     if url := csl.get("URL"):
-        if "DOI" not in csl and (match := DOI_IN_TEXT.search(url)):
+        if match := DOI_IN_TEXT.search(url):
             _take("DOI", _trim_identifier(match.group(1)), csl, review)
-        if "PMCID" not in csl and (match := re.search(r"/(PMC\d{3,9})\b", url)):
-            csl["PMCID"] = match.group(1)
+        if match := re.search(r"/(PMC\d{3,9})\b", url):
+            _take("PMCID", match.group(1), csl, review)
     text = UPDATED.sub(lambda m: "[" if m["sep"] else "", text)
     for match in reversed(list(ACCESSED.finditer(text))):
         if date := parse_date(match["date"]):
@@ -564,12 +561,8 @@ def parse_reference(text: str) -> ParsedReference:
     try:
         return _parse_reference(raw)
     except Exception as error:  # a rule's bug must not lose the reference
-        return ParsedReference(
-            csl={"type": "article-journal"},
-            raw_text=raw,
-            needs_review=[f"type: parser failed ({type(error).__name__}: {error})"],
-            style="error",
-        )
+        review = [f"type: parser failed ({type(error).__name__}: {error})"]
+        return finish({"type": DEFAULT_TYPE}, review, raw, "error")
 
 
 def _parse_reference(raw: str) -> ParsedReference:
@@ -577,7 +570,7 @@ def _parse_reference(raw: str) -> ParsedReference:
     review: list[str] = []
     text = clean_space(raw)
     if len(text) > MAX_REFERENCE_LENGTH:
-        csl["type"] = "article-journal"
+        csl["type"] = DEFAULT_TYPE
         review.append("type: text too long to be one reference; not parsed")
         return finish(csl, review, raw, "none")
     body = extract_identifiers(text, csl, review)

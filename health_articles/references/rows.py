@@ -3,20 +3,26 @@
 The one bridge from the references engine to the models. Nothing an editor
 pastes or uploads is dropped: every parsed entry becomes a Reference, its
 source kept in ``raw_text``; a value the model refuses is left out of its
-field and named, with the parser's doubts, in ``review_note``; text longer
-than a field holds is cut to the field's ``max_length``.
+field and named, with the parser's doubts, in ``review_note``; free text
+longer than a field holds is cut to the field's ``max_length``.
 """
 
 from django.core.exceptions import ValidationError
 
 from ..models import Reference
-from .csl import DEFAULT_TYPE, TYPES, from_item
+from .csl import DEFAULT_TYPE, FIELDS, TYPES, from_item
 from .parsed import assign_ids
+
+FREE_TEXT = {field.name for field in FIELDS if field.free_text}
 
 
 def _fitted(field_name, value):
+    """Free text cut to the field's ``max_length``; anything else as it is
+    (``full_clean`` then leaves it out, with a note, if it does not fit)."""
     max_length = Reference._meta.get_field(field_name).max_length
-    return value[:max_length] if max_length else value
+    if field_name in FREE_TEXT and max_length:
+        return value[:max_length]
+    return value
 
 
 def references_from_parsed(parsed, taken_keys=()):

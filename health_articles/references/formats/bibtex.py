@@ -223,7 +223,8 @@ def from_bibtex(text: str) -> list[ParsedReference]:
     """Import a BibTeX or biblatex file: one reference per @entry."""
     if not ENTRY_START.search(text):
         raise ValueError("This is not a BibTeX file: it has no @type{key, ...} entry.")
-    return read_records(_bibtex_records(bibtexparser.parse_string(text)), "bibtex")
+    library = bibtexparser.parse_string(text)
+    return read_records(_bibtex_records(library), "bibtex", noun="entry")
 
 
 LATEX_SPECIALS = {

@@ -7,7 +7,6 @@ finished as the free-text parser finishes its references, and keys are
 made unique. Plain Python with no Django imports.
 """
 
-import re
 from collections.abc import Callable, Iterable
 
 from ..csl import DEFAULT_TYPE, TYPES
@@ -17,13 +16,13 @@ from ..parsed import ParsedReference, assign_ids, finish
 
 # Reads one record into a CSL item, noting its doubts in the list it is given.
 Reader = Callable[[list[str]], dict]
-DOI_LINK = re.compile(r"^https?://(dx\.)?doi\.org/")
 
 
 def read_records(
-    records: Iterable[tuple[str, Reader]], style: str
+    records: Iterable[tuple[str, Reader]], style: str, noun: str = "record"
 ) -> list[ParsedReference]:
-    """One reference a (source text, reader) record, in file order."""
+    """One reference a (source text, reader) record, in file order; ``noun``
+    is what the format calls a record, for the note on one that fails."""
     parsed = []
     for raw, read in records:
         review: list[str] = []
@@ -31,18 +30,16 @@ def read_records(
             csl = read(review)
         except Exception as error:  # a bad record must not stop the import
             csl = {"type": DEFAULT_TYPE}
-            review.append(f"type: record could not be read ({error})")
+            review.append(f"type: {noun} could not be read ({error})")
         parsed.append(finish(csl, review, raw, style))
     assign_ids(parsed)
     return parsed
 
 
 def set_identifier(csl: dict, variable: str, value: str, review: list[str]) -> None:
-    """Set DOI, PMID, PMCID or ISBN normalised, or as given and flagged; a
-    DOI may come as a doi.org link."""
+    """Set DOI (a doi.org link too), PMID, PMCID or ISBN normalised, or as
+    given and flagged."""
     value = clean_space(value or "")
-    if variable == "DOI":
-        value = DOI_LINK.sub("", value)
     if value:
         csl[variable] = checked(variable, value, review)
 

@@ -9,7 +9,7 @@ from functools import partial
 
 import rispy
 
-from ..identifiers import normalise_isbn
+from ..identifiers import DOI_PREFIXES, normalise_isbn
 from ..normalise import clean_space, expand_page_range, name_from_text, parse_date
 from ..parsed import ParsedReference
 from .records import read_records, set_identifier, set_type
@@ -162,11 +162,11 @@ def _ris_record_to_csl(record: dict, review: list[str]) -> dict:
         set_identifier(csl, "PMID", match.group(1), review)
     custom2 = clean_space(record.get("custom2") or "")
     if re.fullmatch(r"PMC\d+", custom2):
-        csl["PMCID"] = custom2
+        set_identifier(csl, "PMCID", custom2, review)
     elif match := re.search(r"\b(PMC\d{3,9})\b", notes):
-        csl["PMCID"] = match.group(1)
+        set_identifier(csl, "PMCID", match.group(1), review)
     urls = [url for url in record.get("urls") or [] if url.strip()]
-    links = [url for url in urls if not re.match(r"https?://(dx\.)?doi\.org/", url)]
+    links = [url for url in urls if not DOI_PREFIXES.match(url)]
     csl["URL"] = links[0] if links else ""
     if not csl.get("DOI") and len(links) < len(urls):
         doi_link = next(url for url in urls if url not in links)
