@@ -690,9 +690,9 @@ class Reference(Orderable):
             {field.name: getattr(self, field.name) for field in csl.FIELDS}
         )
 
-    def links(self):
-        """Links to the work by its identifiers, most durable first."""
-        return identifiers.links(self.as_csl())
+    def labelled_links(self):
+        """(label, URL) of the links readers see, most durable first."""
+        return identifiers.labelled_links(self.as_csl())
 
 
 class ArticlePerson(Orderable):

@@ -102,9 +102,14 @@ def test_no_free_connection_answers_503_then_the_site_recovers(
     limited_role, server, article
 ):
     path = f"/api/v2/pages/{article.pk}/"
+    stored = "/api/v2/tags/"
+    assert get(server, stored)[0] == 200  # now stored, in the worker's cache
     # Someone else holds the role's only connection.
     holder = psycopg.connect(limited_role["conninfo"])
     try:
+        # What is stored is still served; what needs the database waits for a
+        # connection, then answers 503 with Retry-After.
+        assert get(server, stored)[0] == 200
         status, headers, body = get(server, path)
         assert status == 503, body
         assert headers["Retry-After"] == "5"

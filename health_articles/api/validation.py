@@ -23,6 +23,9 @@ MAX_FIELDS_DEPTH = 10
 # building (PostgreSQL's, past 150 words), and no reader's search needs it.
 MAX_SEARCH_WORDS = 32
 MAX_SEARCH_LENGTH = 400
+# A longer query string is refused whole: proxies commonly refuse past 8 KB,
+# and find/ could not redirect with it (Django refuses a Location over 16 KB).
+MAX_QUERY_LENGTH = 8192
 # Parameters that shape a listing rather than filter it.
 NOT_FILTERS = {"limit", "offset", "fields", "format", "_", "rich_text_format"}
 WHOLE_NUMBER = re.compile(r"[0-9]+")
@@ -56,6 +59,10 @@ class QueryErrorsMixin:
     """
 
     def initial(self, request, *args, **kwargs):
+        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH:
+            raise BadRequestError(
+                f"the query string is at most {MAX_QUERY_LENGTH} characters"
+            )
         try:
             parameters = request.GET.lists()
         except TooManyFieldsSent as exc:  # before DRF reads ?format=

@@ -110,21 +110,25 @@ def pmc_url(pmcid: str) -> str:
 @dataclass(frozen=True)
 class Identifier:
     """How an identifier is normalised, doubted and linked (``link`` names the
-    link in ``links``; an identifier without ``url`` has no link)."""
+    link in ``links``, ``label`` is its text for readers; an identifier
+    without ``url`` has no link)."""
 
     normalise: Callable[[str], str]
     doubt: Callable[[str], str | None] = lambda value: None
     link: str = ""
+    label: str = ""
     url: Callable[[str], str] | None = None
 
 
 # By CSL variable, most durable link first.
 IDENTIFIERS = {
-    "DOI": Identifier(normalise_doi, doi_warning, "doi", doi_url),
-    "PMID": Identifier(normalise_pmid, link="pubmed", url=pubmed_url),
-    "PMCID": Identifier(normalise_pmcid, link="pmc", url=pmc_url),
+    "DOI": Identifier(normalise_doi, doi_warning, "doi", "DOI", doi_url),
+    "PMID": Identifier(normalise_pmid, link="pubmed", label="PubMed", url=pubmed_url),
+    "PMCID": Identifier(normalise_pmcid, link="pmc", label="PMC", url=pmc_url),
     "ISBN": Identifier(normalise_isbn),
 }
+# A reference's own URL, after its identifiers' links.
+URL_LINK, URL_LABEL = "url", "Link"
 
 
 def links(item: Mapping) -> dict[str, str]:
@@ -136,8 +140,18 @@ def links(item: Mapping) -> dict[str, str]:
         if identifier.url and item.get(variable)
     }
     if item.get("URL"):
-        found["url"] = item["URL"]
+        found[URL_LINK] = item["URL"]
     return found
+
+
+def labelled_links(item: Mapping) -> list[tuple[str, str]]:
+    """(label, URL) of the links readers are shown: those of ``links``, the
+    URL only where no DOI already leads to the work."""
+    labels = {identifier.link: identifier.label for identifier in IDENTIFIERS.values()}
+    found = links(item)
+    if "doi" in found:
+        found.pop(URL_LINK, None)
+    return [(labels.get(name, URL_LABEL), url) for name, url in found.items()]
 
 
 def checked(variable: str, value: str, review: list[str]) -> str:

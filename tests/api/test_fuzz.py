@@ -819,6 +819,11 @@ def small_site(article):
             "/api/v2/tags/?offset=10000000000000000000", id="tags-offset-overflow"
         ),
         pytest.param(f"/api/v2/pages/?fields={NESTED_FIELDS}", id="fields-nesting"),
+        pytest.param("/api/v2/pages/?ancestor_of=" + "0" * 5000, id="digits-past-4300"),
+        pytest.param(
+            "/api/v2/pages/find/?html_path=%2F&fields=" + "0" * 5000 + "&fields=1" * 50,
+            id="find-redirect-over-16k",
+        ),
     ],
 )
 def test_inputs_found_by_fuzzing(client, small_site, url):
