@@ -62,65 +62,86 @@ def get(port, path):
     return response.status, dict(response.getheaders()), response.read()
 
 
+# A Redis database of its own for the servers' shared cache, emptied first.
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
 @pytest.fixture
-def server(limited_role, tmp_path):
-    """gunicorn with the production settings, reading as the limited role."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "blogsite.settings.production",
-        "SECRET_KEY": "test-" + "k" * 60,
-        "ALLOWED_HOSTS": "localhost,127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": limited_role["url"],
-        "DB_POOL_SIZE": "1",
-        "DB_POOL_TIMEOUT": "1",
-    }
-    env.pop("REDIS_URL", None)
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "blogsite.wsgi", "--workers", "1"]
-        + ["-c", "blogsite/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+def start_server(limited_role):
+    """Starts gunicorn with the production settings, reading as the limited
+    role and sharing stored answers in Redis; stops what it started."""
+    redis = pytest.importorskip("redis").Redis.from_url(REDIS_URL)
+    try:
+        redis.flushdb()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    processes = []
+
+    def start(port):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "blogsite.settings.production",
+            "SECRET_KEY": "test-" + "k" * 60,
+            "ALLOWED_HOSTS": "localhost,127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": limited_role["url"],
+            "REDIS_URL": REDIS_URL,
+            "DB_POOL_SIZE": "1",
+            "DB_POOL_TIMEOUT": "1",
+        }
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "blogsite.wsgi", "--workers", "1"]
+            + ["-c", "blogsite/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        processes.append(process)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return process, port
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)
+    redis.flushdb()
 
 
 def test_no_free_connection_answers_503_then_the_site_recovers(
-    limited_role, server, article
+    limited_role, start_server, article
 ):
     path = f"/api/v2/pages/{article.pk}/"
     stored = "/api/v2/tags/"
-    assert get(server, stored)[0] == 200  # now stored, in the worker's cache
-    # Someone else holds the role's only connection.
+    first, port = start_server(free_port())
+    assert get(port, stored)[0] == 200  # now stored, in the shared cache
+    # A new server process on the same address (its pool holds no connection
+    # yet), and someone else holds the role's only connection.
+    first.terminate()
+    first.wait(timeout=10)
+    start_server(port)
     holder = psycopg.connect(limited_role["conninfo"])
     try:
         # What is stored is still served; what needs the database waits for a
         # connection, then answers 503 with Retry-After.
-        assert get(server, stored)[0] == 200
-        status, headers, body = get(server, path)
+        assert get(port, stored)[0] == 200
+        status, headers, body = get(port, path)
         assert status == 503, body
         assert headers["Retry-After"] == "5"
         assert b"busy" in body
-        status, headers, _body = get(server, "/tags/")
+        status, headers, _body = get(port, "/tags/")
         assert (status, headers["Content-Type"]) == (503, "text/plain")
     finally:
         holder.close()
     # Once it is free the pool connects again, and readers are served.
     deadline = time.monotonic() + 60
-    while (status := get(server, path)[0]) != 200:
+    while (status := get(port, path)[0]) != 200:
         assert status == 503
         assert time.monotonic() < deadline, "the site did not recover"
         time.sleep(0.5)
