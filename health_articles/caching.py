@@ -15,6 +15,7 @@ from email.utils import formatdate, parsedate_to_datetime
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
@@ -63,10 +64,12 @@ def _etag(request, version):
 def _not_modified(request, etag, last_modified):
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
+        # "*" is not honoured: the ETag is computed before the view runs,
+        # so it is the same whether the page exists or not.
         candidates = [
             tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
         ]
-        return etag in candidates or "*" in candidates
+        return etag in candidates
     if_modified_since = request.headers.get("If-Modified-Since")
     if if_modified_since:
         try:
@@ -108,16 +111,17 @@ class CachedAPIMixin:
     """ETag, Last-Modified, Cache-Control, 304s and stored responses for GETs.
 
     A view whose answers belong to one reader (``cache_responses = False``)
-    is answered fresh each time and marked ``private, no-store``.
+    is answered fresh each time and marked ``private, no-store``, and so is
+    a request for ``order=random`` (which should differ each time) and any
+    answer that is not JSON: the browsable API's HTML carries the visitor's
+    CSRF token.
     """
 
     cache_responses = True
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.cache_responses:
-            response = super().dispatch(request, *args, **kwargs)
-            response["Cache-Control"] = "private, no-store"
-            return response
+        if not self.cache_responses or _asks_for_random(request):
+            return _private(super().dispatch(request, *args, **kwargs))
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
         # StoredAPIResponseMiddleware leaves its lookup when nothing was stored.
@@ -145,6 +149,8 @@ class CachedAPIMixin:
                     response = super().dispatch(request, *args, **kwargs)
                     if response.status_code != 200:
                         return response
+                    if not _is_json(response):
+                        return _private(response)
                     if hasattr(response, "render"):
                         response.render()
                     if timeout:
@@ -155,6 +161,23 @@ class CachedAPIMixin:
                     if building:
                         store.delete(BUILDING_KEY.format(key))
         return _with_validators(response, etag, version)
+
+
+def _asks_for_random(request):
+    try:
+        return request.GET.get("order") == "random"
+    except TooManyFieldsSent:  # the view answers that with a 400
+        return False
+
+
+def _is_json(response):
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+def _private(response):
+    """``response`` as one reader's: never stored, here or on the way."""
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _with_validators(response, etag, version):

@@ -33,7 +33,12 @@ from ..models import (
     HealthArticlePage,
     HealthArticlePageMixin,
 )
-from ..querysets import public_pages, tag_with_count, tags_with_counts
+from ..querysets import (
+    public_pages,
+    restricted_collections,
+    tag_with_count,
+    tags_with_counts,
+)
 from ..references import formats
 from .filters import TagFilter
 from .serializers import ArticlePageSerializer, TagSerializer
@@ -269,12 +274,29 @@ class PagePreviewAPIViewSet(HealthArticlePagesAPIViewSet):
         return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
 
 
-class CheckedImagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, ImagesAPIViewSet):
-    """Wagtail's images endpoint with 400s instead of 500s for bad values."""
+class PublicMediaMixin:
+    """Images or documents outside restricted collections, for every reader:
+    answers are stored and shared, so none depends on the visitor's session
+    (stock Wagtail shows a visitor who passed a collection's password what
+    it holds). As restricted pages, restricted media are not in the API."""
+
+    def get_queryset(self):
+        # Wagtail's base queryset, not the endpoint's, which reads the session.
+        return BaseAPIViewSet.get_queryset(self).exclude(
+            collection__in=restricted_collections()
+        )
 
 
-class CheckedDocumentsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, DocumentsAPIViewSet):
-    """Wagtail's documents endpoint with 400s instead of 500s for bad values."""
+class CheckedImagesAPIViewSet(
+    CachedAPIMixin, QueryErrorsMixin, PublicMediaMixin, ImagesAPIViewSet
+):
+    """Wagtail's images endpoint: public images only, 400s for bad values."""
+
+
+class CheckedDocumentsAPIViewSet(
+    CachedAPIMixin, QueryErrorsMixin, PublicMediaMixin, DocumentsAPIViewSet
+):
+    """Wagtail's documents endpoint: public documents only, 400s for bad values."""
 
 
 class CountedList(list):

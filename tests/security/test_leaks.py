@@ -4,8 +4,19 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+    Site,
+)
 
 from ..factories import (
     HealthArticleIndexPageFactory,
@@ -147,3 +158,80 @@ def test_related_articles_and_counts_hold_nothing_hidden(client, pages):
         for item in client.get("/api/v2/tags/").json()["items"]
     }
     assert counts == {"hip-pain": 2}
+
+
+# Stored answers hold nothing visitor-specific. Each test asks as the
+# visitor first (whose answer would be stored), then as an anonymous reader.
+
+
+@pytest.fixture
+def private_media(db):
+    """An image and a document in a password-protected collection, and a
+    session that passed the password."""
+    root = Collection.get_first_root_node()
+    private = root.add_child(name="Private collection")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=private, restriction_type="password", password="pw"
+    )
+    inner = private.add_child(name="Inside it")
+    image = Image.objects.create(
+        title="Secret scan", file=get_test_image_file(), collection=inner
+    )
+    document = Document.objects.create(
+        title="Secret letter",
+        file=ContentFile(b"Dear patient", name="letter.txt"),
+        collection=private,
+    )
+    return {"images": image, "documents": document, "restriction": restriction}
+
+
+@pytest.mark.parametrize("endpoint", ["images", "documents"])
+def test_media_of_a_restricted_collection_reach_no_reader(
+    client, private_media, endpoint
+):
+    visitor = Client()
+    session = visitor.session
+    session["passed_collection_view_restrictions"] = [private_media["restriction"].pk]
+    session.save()
+    item = private_media[endpoint]
+    for reader in (visitor, client):
+        listing = reader.get(f"/api/v2/{endpoint}/")
+        assert listing.status_code == 200
+        assert SECRET.encode() not in listing.content
+        assert reader.get(f"/api/v2/{endpoint}/{item.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "asks",
+    [{"QUERY_STRING": "format=api"}, {"HTTP_ACCEPT": "text/html"}],
+    ids=["format-api", "accept-html"],
+)
+def test_the_browsable_api_is_never_stored(client, article, editor, asks):
+    editor_client = Client()
+    editor_client.force_login(editor)
+    path = "/api/v2/pages/"
+    query = asks.get("QUERY_STRING", "")
+    headers = {k: v for k, v in asks.items() if k != "QUERY_STRING"}
+    first = editor_client.get(f"{path}?{query}", **headers)
+    assert first["Content-Type"].startswith("text/html")
+    assert first["Cache-Control"] == "private, no-store"
+    token = first.cookies["csrftoken"].value if "csrftoken" in first.cookies else ""
+    second = client.get(f"{path}?{query}", **headers)
+    assert second["Cache-Control"] == "private, no-store"
+    assert "ETag" not in second
+    if token:
+        assert token.encode() not in second.content
+
+
+def test_a_random_order_is_answered_fresh(client, article):
+    response = client.get("/api/v2/pages/?order=random")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert "ETag" not in response
+
+
+def test_if_none_match_star_is_no_304_for_a_missing_page(client, article):
+    response = client.get("/api/v2/pages/999999/", HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 404
+    response = client.get(f"/api/v2/pages/{article.pk}/", HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 200
