@@ -53,6 +53,7 @@ clean:
 # environment; SECURE_SSL_REDIRECT=0 where no TLS proxy is in front.
 serve: $(STAMP)
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/python manage.py createcachetable
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/gunicorn blogsite.wsgi -c blogsite/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 # API benchmark against stock Wagtail v2 and a ceiling view; ARGS="--articles 10000".

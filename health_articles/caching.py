@@ -10,6 +10,7 @@ others asking for it at the same time wait for it rather than build it too.
 """
 
 import hashlib
+import re
 import time
 from email.utils import formatdate, parsedate_to_datetime
 
@@ -28,6 +29,11 @@ DEFAULT_TIMEOUT = 60 * 60
 BUILDING_KEY = "{}:building"
 BUILD_WAIT = 10
 BUILD_POLL = 0.02
+# At most this many answers are stored for one path (query strings aside)
+# and content version, unless HEALTH_ARTICLES_API_MAX_VARIANTS says otherwise:
+# beyond, answers are built each time rather than fill the cache.
+MAX_VARIANTS = 100
+VARIANTS_KEY = "health_articles:variants:{}:{}"
 
 
 def content_version(store=None):
@@ -47,13 +53,31 @@ def bump_content_version(**kwargs):
     cache.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
 
 
+BROWSABLE = re.compile(r"(?:^|&)format=api(?:&|$)")
+FORMAT = re.compile(r"(?:^|&)format=")
+
+
+def _variant(request):
+    """The kind of answer content negotiation will pick for the request: the
+    browsable "html" (never stored), "json", or "other" (refused). Every
+    Accept header that gets JSON is one variant, so a URL has one JSON
+    answer stored, however many Accept headers ask for it."""
+    query = request.META.get("QUERY_STRING", "")
+    if BROWSABLE.search(query):
+        return "html"
+    accept = request.headers.get("Accept", "")
+    if (
+        FORMAT.search(query)
+        or not accept
+        or re.search(r"json|\*/\*|application/\*", accept)
+    ):
+        return "json"
+    return "html" if "text/html" in accept else "other"
+
+
 def _etag(request, version):
-    parts = (
-        repr(version),
-        request.get_host(),
-        request.get_full_path(),
-        request.headers.get("Accept", ""),
-    )
+    parts = (repr(version), request.get_host(), request.get_full_path())
+    parts += (_variant(request),)
     return (
         '"'
         + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
@@ -149,11 +173,13 @@ class CachedAPIMixin:
                     response = super().dispatch(request, *args, **kwargs)
                     if response.status_code != 200:
                         return response
-                    if not _is_json(response):
-                        return _private(response)
                     if hasattr(response, "render"):
                         response.render()
-                    if timeout:
+                    if not _is_json(response):
+                        return _private(response)
+                    if timeout and _room_for_a_variant(
+                        store, request, version, timeout
+                    ):
                         store.set(
                             key, (response.content, response["Content-Type"]), timeout
                         )
@@ -161,6 +187,19 @@ class CachedAPIMixin:
                     if building:
                         store.delete(BUILDING_KEY.format(key))
         return _with_validators(response, etag, version)
+
+
+def _room_for_a_variant(store, request, version, timeout):
+    """Whether one more answer may be stored for the request's path."""
+    limit = getattr(settings, "HEALTH_ARTICLES_API_MAX_VARIANTS", MAX_VARIANTS)
+    key = VARIANTS_KEY.format(
+        version, hashlib.blake2b(request.path.encode(), digest_size=16).hexdigest()
+    )
+    store.add(key, 0, timeout)
+    try:
+        return store.incr(key) <= limit
+    except ValueError:  # expired between add and incr
+        return True
 
 
 def _asks_for_random(request):

@@ -1,5 +1,13 @@
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.cache import DEFAULT_CACHE_ALIAS
+from django.core.checks import Tags, Warning, register
+
+from .caching import DEFAULT_TIMEOUT
+
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
 
 
 @register()
@@ -12,5 +20,25 @@ def tags_are_case_insensitive(app_configs, **kwargs):
             "become two tags and split tag pages, counts and filters.",
             hint="Set TAGGIT_CASE_INSENSITIVE = True in your settings.",
             id="health_articles.W001",
+        )
+    ]
+
+
+@register(Tags.caches, deploy=True)
+def stored_answers_are_shared(app_configs, **kwargs):
+    """Stored API answers and the content version live in the default cache:
+    in a cache of each process's own, a change reaches one worker and the
+    others go on serving what they stored."""
+    timeout = getattr(settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT)
+    backend = settings.CACHES.get(DEFAULT_CACHE_ALIAS, {}).get("BACKEND", "")
+    if not timeout or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        Warning(
+            "The default cache is each process's own while stored API answers "
+            "are on: after a change, other worker processes serve stale answers.",
+            hint="Use Redis (REDIS_URL) or the database cache for the default "
+            "cache, or set HEALTH_ARTICLES_API_CACHE_TIMEOUT = 0.",
+            id="health_articles.W002",
         )
     ]

@@ -18,14 +18,20 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 ROLE = "health_articles_limited"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    # The server reads what the test writes; the rows the migrations made
+    # (the default locale) are put back after.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="connection limits are PostgreSQL's (DATABASE_URL=postgres://…)",
+    ),
+]
 
 
 @pytest.fixture
 def limited_role(article):
     """A role that may hold one connection to the test database."""
-    if connection.vendor != "postgresql":
-        pytest.skip("connection limits are PostgreSQL's (DATABASE_URL=postgres://…)")
     database = connection.settings_dict["NAME"]
     with connection.cursor() as cursor:
         cursor.execute(f"DROP ROLE IF EXISTS {ROLE}")

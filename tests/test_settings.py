@@ -81,4 +81,28 @@ def test_production_uses_redis_when_redis_url_is_set(monkeypatch):
     assert production.CORS_ALLOWED_ORIGINS == ["https://app.clinic.example"]
     monkeypatch.delenv("REDIS_URL")
     production = import_fresh("blogsite.settings.production")
-    assert "locmem" in production.CACHES["default"]["BACKEND"]
+    # Without Redis, every worker still shares them: in the database.
+    for alias in ("default", "citations"):
+        assert production.CACHES[alias]["BACKEND"] == (
+            "django.core.cache.backends.db.DatabaseCache"
+        )
+
+
+def test_a_cache_of_each_process_is_warned_about_in_deploy_checks(settings):
+    from health_articles.checks import stored_answers_are_shared
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    [warning] = stored_answers_are_shared(None)
+    assert warning.id == "health_articles.W002"
+    settings.HEALTH_ARTICLES_API_CACHE_TIMEOUT = 0
+    assert stored_answers_are_shared(None) == []
+    settings.HEALTH_ARTICLES_API_CACHE_TIMEOUT = 60
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "health_articles_default_cache",
+        }
+    }
+    assert stored_answers_are_shared(None) == []

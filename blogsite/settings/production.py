@@ -31,6 +31,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
     }
 
+# Stored API answers and the content version must be one for every worker:
+# without REDIS_URL, they live in the database (`manage.py createcachetable`,
+# which `make serve` runs), never in each process's memory.
+if not os.environ.get("REDIS_URL"):
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": f"health_articles_{alias}_cache",
+        }
+        for alias in ("default", "citations")
+    }
+
 # The number of proxies in front (a TLS proxy, a CDN) that append to
 # X-Forwarded-For: logins are then locked per client, not per proxy.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

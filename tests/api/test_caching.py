@@ -321,3 +321,26 @@ def test_a_response_not_stored_is_looked_up_once(client, article):
     CountingCache.reads.clear()
     assert client.get(url).status_code == 200
     assert CountingCache.reads.count(key) == 1
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["", "*/*", "application/json", "application/json; q=0.9, */*; q=0.1", "x/y, */*"],
+)
+def test_every_accept_that_gets_json_shares_one_stored_answer(client, article, accept):
+    url = detail_url(article)
+    key = stored_key(client, url)  # stored for a request without Accept
+    extra = {"HTTP_ACCEPT": accept} if accept else {}
+    response = client.get(url, **extra)
+    assert RESPONSE_KEY.format(response["ETag"].strip('"')) == key
+    assert response["Content-Type"] == "application/json"
+
+
+def test_answers_stored_for_one_path_are_capped(client, article, settings):
+    settings.HEALTH_ARTICLES_API_MAX_VARIANTS = 3
+    keys = [
+        stored_key(client, f"/api/v2/pages/?limit={limit}") for limit in range(1, 6)
+    ]
+    assert [cache.get(key) is not None for key in keys] == [True] * 3 + [False] * 2
+    # Past the cap the answers are still right, only built each time.
+    assert len(client.get("/api/v2/pages/?limit=5").json()["items"]) >= 1
