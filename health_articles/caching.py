@@ -36,9 +36,16 @@ MAX_VARIANTS = 100
 VARIANTS_KEY = "health_articles:variants:{}:{}"
 
 
+# A change this process could not record (the cache was unreachable): it is
+# recorded as soon as the cache answers again, before anything stored is used.
+_unrecorded_change = False
+
+
 def content_version(store=None):
     """Seconds since the epoch of the last change readers could see."""
     store = store or cache
+    if _unrecorded_change:
+        bump_content_version(store)
     version = store.get(VERSION_KEY)
     if version is None:
         version = time.time()
@@ -47,10 +54,14 @@ def content_version(store=None):
     return version
 
 
-def bump_content_version(**kwargs):
+def bump_content_version(store=None, **kwargs):
     """Mark all stored responses and ETags as stale (a signal receiver)."""
-    previous = cache.get(VERSION_KEY) or 0
-    cache.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
+    global _unrecorded_change
+    store = store or cache
+    previous = store.get(VERSION_KEY) or 0
+    recorded = store.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
+    # ResilientRedisCache says False when Redis could not be reached.
+    _unrecorded_change = recorded is False
 
 
 BROWSABLE = re.compile(r"(?:^|&)format=api(?:&|$)")

@@ -76,7 +76,7 @@ def test_production_uses_redis_when_redis_url_is_set(monkeypatch):
     monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://app.clinic.example")
     production = import_fresh("blogsite.settings.production")
     cache = production.CACHES["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "health_articles.cache_backend.ResilientRedisCache"
     assert cache["LOCATION"] == "redis://127.0.0.1:6379/3"
     assert production.CORS_ALLOWED_ORIGINS == ["https://app.clinic.example"]
     monkeypatch.delenv("REDIS_URL")

@@ -161,7 +161,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis stopped or hung: answers are built fresh, never a 500.
+            "BACKEND": "health_articles.cache_backend.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
         for alias in ("default", "citations")

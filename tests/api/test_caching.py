@@ -146,7 +146,7 @@ def test_a_shared_redis_cache_carries_the_content_version(article):
 
     redis = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "health_articles.cache_backend.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/9",
         }
     }
