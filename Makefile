@@ -1,6 +1,7 @@
 # make run   - set up .venv, migrate, load the demo content and serve the site
 #              (and the example frontend on FRONTEND_PORT)
-# make test  - run the whole test suite (DATABASE_URL picks another database)
+# make test  - run the whole test suite, then Wagtail's own API tests against
+#              the app (DATABASE_URL picks another database)
 PYTHON ?= python3
 PORT ?= 8000
 FRONTEND_PORT ?= 8001
@@ -36,6 +37,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	@echo "== Wagtail's own API v2 tests, against this app's viewsets"
+	$(BIN)/python -m django test wagtail.api.v2.tests --noinput \
+		--settings=tests.wagtail_api.settings \
+		--testrunner=tests.wagtail_api.runner.DifferencesRunner
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -10,8 +10,8 @@ that send no signal (``QuerySet.update()``, raw SQL) are followed by
 import swapper
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.db.transaction import on_commit
 from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
@@ -84,7 +84,7 @@ DRAFT_FIELDS = {
 
 def stale_after_commit(**kwargs):
     """Stored answers go stale when the change in hand is committed."""
-    transaction.on_commit(bump_content_version)
+    on_commit(bump_content_version)
 
 
 def page_changed(sender, instance, **kwargs):
@@ -94,7 +94,7 @@ def page_changed(sender, instance, **kwargs):
         bump_content_version()
         purge_frontend_cache(instance)
 
-    transaction.on_commit(after_commit)
+    on_commit(after_commit)
 
 
 def live_page_saved(sender, instance, update_fields=None, **kwargs):

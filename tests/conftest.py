@@ -5,6 +5,8 @@ from django.core.cache import caches
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
+from health_articles import signal_handlers
+
 from .factories import (
     HealthArticleIndexPageFactory,
     HealthArticlePageFactory,
@@ -22,6 +24,18 @@ def empty_cache():
     yield
     for store in caches.all():
         store.clear()
+
+
+@pytest.fixture(autouse=True)
+def changes_commit_at_once(request, monkeypatch):
+    """A test in the one transaction pytest-django never commits sees what a
+    change does after its commit (stored answers going stale) at once, as if
+    each change were committed; a test in real transactions (``transaction=
+    True``) sees real commits."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return
+    monkeypatch.setattr(signal_handlers, "on_commit", lambda callback, **kw: callback())
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -160,8 +161,11 @@ def test_the_commands_answer_bad_files_with_one_line(
     """What an operator sees running a command: one line, no traceback."""
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
+    # A database of its own: the input is refused before any table is read.
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *command.split(), str(path)],
+        env=env,
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
