@@ -365,3 +365,19 @@ class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
             path("", cls.as_view({"get": "listing_view"}), name="listing"),
             path("<str:slug>/", cls.as_view({"get": "detail_view"}), name="detail"),
         ]
+
+
+# The endpoints of the app, by the names the README and docs/api.md give.
+ENDPOINTS = {
+    "pages": HealthArticlePagesAPIViewSet,
+    "images": CheckedImagesAPIViewSet,
+    "documents": CheckedDocumentsAPIViewSet,
+    "tags": TagsAPIViewSet,
+    "page_preview": PagePreviewAPIViewSet,
+}
+
+
+def register_endpoints(router):
+    """Register the app's endpoints on a ``WagtailAPIRouter``."""
+    for name, viewset in ENDPOINTS.items():
+        router.register_endpoint(name, viewset)

@@ -35,6 +35,14 @@ def open_preview(editor_client, url, data):
     return query["content_type"][0], query["token"][0]
 
 
+def preview_new_article(editor_client, index):
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=("health_articles", "healtharticlepage", index.pk),
+    )
+    return open_preview(editor_client, url, article_form_data())
+
+
 def preview_api(client, content_type, token, **headers):
     return client.get(
         "/api/v2/page_preview/",
@@ -46,11 +54,7 @@ def preview_api(client, content_type, token, **headers):
 def test_preview_of_a_new_article_opens_the_frontend(
     frontend, editor_client, index, client
 ):
-    url = reverse(
-        "wagtailadmin_pages:preview_on_add",
-        args=("health_articles", "healtharticlepage", index.pk),
-    )
-    content_type, token = open_preview(editor_client, url, article_form_data())
+    content_type, token = preview_new_article(editor_client, index)
     assert content_type == "health_articles.healtharticlepage"
     response = preview_api(client, content_type, token)
     assert response.status_code == 200
@@ -226,11 +230,7 @@ def test_making_the_page_private_ends_its_previews(
 def test_a_new_page_under_a_private_index_is_not_previewed(
     frontend, editor_client, index, client
 ):
-    url = reverse(
-        "wagtailadmin_pages:preview_on_add",
-        args=("health_articles", "healtharticlepage", index.pk),
-    )
-    content_type, token = open_preview(editor_client, url, article_form_data())
+    content_type, token = preview_new_article(editor_client, index)
     assert preview_api(client, content_type, token).status_code == 200
     PageViewRestriction.objects.create(page=index, restriction_type="login")
     assert preview_api(client, content_type, token).status_code == 404

@@ -20,17 +20,11 @@ from wagtail.images.tests import urls as wagtailimages_test_urls
 from wagtail.test.testapp import urls as testapp_urls
 from wagtail.test.testapp.models import EventSitemap
 
-from health_articles.api.views import (
-    CheckedDocumentsAPIViewSet,
-    CheckedImagesAPIViewSet,
-    HealthArticlePagesAPIViewSet,
-)
+from health_articles.api.views import register_endpoints
 
 api_router = WagtailAPIRouter("wagtailapi_v2")
 # The app's viewsets where Wagtail's test project has its own.
-api_router.register_endpoint("pages", HealthArticlePagesAPIViewSet)
-api_router.register_endpoint("images", CheckedImagesAPIViewSet)
-api_router.register_endpoint("documents", CheckedDocumentsAPIViewSet)
+register_endpoints(api_router)
 api_router.register_endpoint("redirects", RedirectsAPIViewSet)
 api_router.register_endpoint("issue_10411", Test10411APIViewSet)
 
