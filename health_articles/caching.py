@@ -10,15 +10,18 @@ others asking for it at the same time wait for it rather than build it too.
 """
 
 import hashlib
+import math
 import re
 import time
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.exceptions import TooManyFieldsSent
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_http_date_safe
 
 VERSION_KEY = "health_articles:content_version"
 RESPONSE_KEY = "health_articles:response:{}"
@@ -59,7 +62,9 @@ def bump_content_version(store=None, **kwargs):
     global _unrecorded_change
     store = store or cache
     previous = store.get(VERSION_KEY) or 0
-    recorded = store.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
+    # A second on at least: Last-Modified (whole seconds) must move on too.
+    version = max(time.time(), math.floor(previous) + 1)
+    recorded = store.set(VERSION_KEY, version, timeout=None)
     # ResilientRedisCache says False when Redis could not be reached.
     _unrecorded_change = recorded is False
 
@@ -87,7 +92,7 @@ def _variant(request):
 
 
 def _etag(request, version):
-    parts = (repr(version), request.get_host(), request.get_full_path())
+    parts = (repr(version), request.scheme, request.get_host(), request.get_full_path())
     parts += (_variant(request),)
     return (
         '"'
@@ -96,23 +101,23 @@ def _etag(request, version):
     )
 
 
-def _not_modified(request, etag, last_modified):
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        # "*" is not honoured: the ETag is computed before the view runs,
-        # so it is the same whether the page exists or not.
-        candidates = [
-            tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
-        ]
-        return etag in candidates
-    if_modified_since = request.headers.get("If-Modified-Since")
-    if if_modified_since:
-        try:
-            since = parsedate_to_datetime(if_modified_since).timestamp()
-        except (TypeError, ValueError):
-            return False
-        return int(last_modified) <= since
-    return False
+def _etag_matches(request, etag):
+    """Whether the request's If-None-Match names ``etag``. "*" is not
+    honoured: the ETag is known before the view runs, whether the page
+    exists or not."""
+    if_none_match = request.headers.get("If-None-Match") or ""
+    candidates = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return etag in candidates
+
+
+def _unmodified_since(request, version):
+    """Whether the request's If-Modified-Since (when it sends no
+    If-None-Match, which comes first) is at or after ``version``. Only for
+    an answer known to exist: a date says nothing of the URL."""
+    if request.headers.get("If-None-Match") is not None:
+        return False
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+    return since is not None and int(version) <= since
 
 
 MISSED_LOOKUP = "_health_articles_missed_lookup"
@@ -133,12 +138,12 @@ def _wait_for(store, key):
     it takes longer than BUILD_WAIT seconds: then this request builds too)."""
     deadline = time.monotonic() + BUILD_WAIT
     while time.monotonic() < deadline:
-        time.sleep(BUILD_POLL)
         stored = store.get(key)
         if stored is not None:
             return stored
-        if store.get(BUILDING_KEY.format(key)) is None:  # it gave up
-            return None
+        if store.get(BUILDING_KEY.format(key)) is None:  # done or gave up
+            return store.get(key)
+        time.sleep(BUILD_POLL)
     return None
 
 
@@ -162,15 +167,16 @@ class CachedAPIMixin:
         # StoredAPIResponseMiddleware leaves its lookup when nothing was stored.
         missed = getattr(request, MISSED_LOOKUP, None)
         store, version, etag, key = missed or _lookup(request)
-        if _not_modified(request, etag, version):
+        if _etag_matches(request, etag):
             response = HttpResponseNotModified()
         else:
+            # None keeps stored answers until the next change, 0 stores none.
             timeout = getattr(
                 settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT
             )
             stored = None if missed else store.get(key)
             building = False
-            if stored is None and timeout:
+            if stored is None and timeout != 0:
                 # One build per stale response: the first request builds it,
                 # the others (in any process sharing the cache) wait for it.
                 building = store.add(BUILDING_KEY.format(key), 1, BUILD_WAIT)
@@ -188,7 +194,7 @@ class CachedAPIMixin:
                         response.render()
                     if not _is_json(response):
                         return _private(response)
-                    if timeout and _room_for_a_variant(
+                    if timeout != 0 and _room_for_a_variant(
                         store, request, version, timeout
                     ):
                         store.set(
@@ -197,6 +203,8 @@ class CachedAPIMixin:
                 finally:
                     if building:
                         store.delete(BUILDING_KEY.format(key))
+            if _unmodified_since(request, version):  # an answer exists: 304
+                response = HttpResponseNotModified()
         return _with_validators(response, etag, version)
 
 
@@ -257,12 +265,16 @@ class StoredAPIResponseMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and request.path.startswith(self.prefix):
-            store, version, etag, key = _lookup(request)
+            try:
+                store, version, etag, key = _lookup(request)
+                stored = store.get(key)
+            except DatabaseError:
+                # A database cache under pressure: the view answers (a 503).
+                return self.get_response(request)
             # Only a response stored by a cached view: nothing else is
             # answered here, not even with a 304.
-            stored = store.get(key)
             if stored is not None:
-                if _not_modified(request, etag, version):
+                if _etag_matches(request, etag) or _unmodified_since(request, version):
                     response = HttpResponseNotModified()
                 else:
                     response = HttpResponse(stored[0], content_type=stored[1])

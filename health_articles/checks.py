@@ -31,7 +31,7 @@ def stored_answers_are_shared(app_configs, **kwargs):
     others go on serving what they stored."""
     timeout = getattr(settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT)
     backend = settings.CACHES.get(DEFAULT_CACHE_ALIAS, {}).get("BACKEND", "")
-    if not timeout or backend not in PER_PROCESS_CACHES:
+    if timeout == 0 or backend not in PER_PROCESS_CACHES:
         return []
     return [
         Warning(

@@ -17,7 +17,12 @@ from taggit.models import Tag
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import CollectionViewRestriction, PageViewRestriction, Site
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    PageViewRestriction,
+    Site,
+)
 from wagtail.models.pages import COMMENTS_RELATION_NAME
 from wagtail.signals import (
     page_published,
@@ -129,6 +134,7 @@ def register_signal_handlers():
     others = [
         PageViewRestriction,
         CollectionViewRestriction,
+        Collection,  # moved under a restricted one, its media are hidden
         Site,
         Tag,
         get_image_model(),

@@ -39,6 +39,8 @@ if not os.environ.get("REDIS_URL"):
         alias: {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": f"health_articles_{alias}_cache",
+            # Django's 300 would cull the content version with the answers.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
         for alias in ("default", "citations")
     }

@@ -9,6 +9,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent, ValidationError
 from django.http import Http404
+from django.utils.encoding import iri_to_uri
 from wagtail.api.v2.utils import BadRequestError
 
 from ..references.formatting import DEFAULT_STYLE, STYLES
@@ -59,7 +60,8 @@ class QueryErrorsMixin:
     """
 
     def initial(self, request, *args, **kwargs):
-        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH:
+        # As find/ would write it in its redirect: non-ASCII percent-encoded.
+        if len(iri_to_uri(request.META.get("QUERY_STRING", ""))) > MAX_QUERY_LENGTH:
             raise BadRequestError(
                 f"the query string is at most {MAX_QUERY_LENGTH} characters"
             )

@@ -344,3 +344,73 @@ def test_answers_stored_for_one_path_are_capped(client, article, settings):
     assert [cache.get(key) is not None for key in keys] == [True] * 3 + [False] * 2
     # Past the cap the answers are still right, only built each time.
     assert len(client.get("/api/v2/pages/?limit=5").json()["items"]) >= 1
+
+
+FUTURE = "Fri, 01 Jan 2100 00:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    "since",
+    ["Mon, 1 Jan 99999999999999999999 00:00:00 GMT", "Mon, 1 Jan 2024 00:00:00 +99999"],
+)
+def test_an_impossible_if_modified_since_is_ignored(client, article, since):
+    response = client.get(detail_url(article), HTTP_IF_MODIFIED_SINCE=since)
+    assert response.status_code == 200
+
+
+def test_a_date_answers_304_only_for_an_answer_that_exists(client, article):
+    assert (
+        client.get("/api/v2/pages/999999/", HTTP_IF_MODIFIED_SINCE=FUTURE).status_code
+        == 404
+    )
+    bad = client.get("/api/v2/pages/?offset=abc", HTTP_IF_MODIFIED_SINCE=FUTURE)
+    assert bad.status_code == 400
+    assert (
+        client.get(detail_url(article), HTTP_IF_MODIFIED_SINCE=FUTURE).status_code
+        == 304
+    )
+
+
+def test_a_change_in_the_same_second_moves_last_modified_on(client, article):
+    first = client.get(detail_url(article))
+    article.title = "Changed within the second"
+    publish(article)
+    again = client.get(
+        detail_url(article), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+    assert again.status_code == 200
+    assert again.json()["title"] == "Changed within the second"
+
+
+def test_http_and_https_answers_are_stored_apart(client, article):
+    plain = client.get("/api/v2/tags/")
+    secure = client.get("/api/v2/tags/", secure=True)
+    assert plain["ETag"] != secure["ETag"]
+    assert secure.json()["items"][0]["meta"]["html_url"].startswith("https://")
+
+
+def test_a_timeout_of_none_keeps_answers_until_the_next_change(
+    client, article, settings
+):
+    settings.HEALTH_ARTICLES_API_CACHE_TIMEOUT = None
+    key = stored_key(client, detail_url(article))
+    assert cache.get(key) is not None
+
+
+def test_a_collection_saved_makes_media_answers_stale(client, db):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    root = Collection.get_first_root_node()
+    locked = root.add_child(name="Locked")
+    CollectionViewRestriction.objects.create(
+        collection=locked, restriction_type="login"
+    )
+    open_one = root.add_child(name="Open")
+    Image.objects.create(title="Scan", file=get_test_image_file(), collection=open_one)
+    assert client.get("/api/v2/images/").json()["meta"]["total_count"] == 1
+    # As the admin's collection form moves and saves it.
+    open_one.move(locked, "sorted-child")
+    Collection.objects.get(pk=open_one.pk).save()
+    assert client.get("/api/v2/images/").json()["meta"]["total_count"] == 0

@@ -418,3 +418,10 @@ def test_a_query_string_over_8192_characters_answers_400(client, article, endpoi
     response = client.get(f"/api/v2/{endpoint}/?{query}")
     assert response.status_code == 400
     assert response.json()["message"] == "the query string is at most 8192 characters"
+
+
+def test_find_never_redirects_past_what_django_allows(client, article):
+    """find/ writes the query into its redirect, non-ASCII percent-encoded."""
+    response = client.get("/api/v2/pages/find/?html_path=%2F&x=" + "%E2%82%AC" * 2000)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("the query string is at most")
