@@ -690,10 +690,6 @@ class Reference(Orderable):
             {field.name: getattr(self, field.name) for field in csl.FIELDS}
         )
 
-    def labelled_links(self):
-        """(label, URL) of the links readers see, most durable first."""
-        return identifiers.labelled_links(self.as_csl())
-
 
 class ArticlePerson(Orderable):
     """A person in one of an article's ordered lists of people."""

@@ -47,11 +47,11 @@ class ReferenceListField(Field):
         )
         cited = set(article.cited_keys)
         references = article.numbered_references
+        items = [reference.as_csl() for reference in references]
         entries = []
-        for reference, formatted_html in zip(
-            references, formatted_references(references, style), strict=True
+        for reference, csl, formatted_html in zip(
+            references, items, formatted_references(items, style), strict=True
         ):
-            csl = reference.as_csl()
             entries.append(
                 {
                     "number": reference.number,

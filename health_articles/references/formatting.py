@@ -193,19 +193,17 @@ def html_to_text(fragment: str) -> str:
     return html.unescape(TAG.sub("", fragment))
 
 
-def formatted_references(references, style=DEFAULT_STYLE):
-    """The references (with ``as_csl``) formatted as HTML in ``style``, in
-    their order.
+def formatted_references(items, style=DEFAULT_STYLE):
+    """CSL-JSON ``items`` formatted as HTML in ``style``, in their order.
 
     citeproc takes milliseconds for each reference, most of the time of
     building a list of articles. A formatted citation is kept in the cache
     ``HEALTH_ARTICLES_CITATION_CACHE`` names (``"default"`` unless set) under
-    a key made of the reference, the style and the formatter: shared by
-    every process when that cache is Redis, and still good when a publish
-    makes the stored API responses stale. An edited reference has a new key.
+    a key made of the item, the style and the formatter: shared by every
+    process when that cache is Redis, and still good when a publish makes
+    the stored API responses stale. An edited reference has a new key.
     """
     store = caches[getattr(settings, "HEALTH_ARTICLES_CITATION_CACHE", "default")]
-    items = [reference.as_csl() for reference in references]
     keys = [format_key(item, style) for item in items]
     found = store.get_many(keys)
     formatted = {

@@ -9,6 +9,7 @@ from ..blocks import EVIDENCE_CERTAINTY
 from ..citations.links import number_citations, reference_anchor
 from ..models import HealthArticleSettings
 from ..references.formatting import formatted_references
+from ..references.identifiers import labelled_links
 from ..structured_data import article_graph, json_ld_script
 
 register = template.Library()
@@ -64,13 +65,19 @@ def certainty_label(value):
 
 @register.simple_tag(takes_context=True)
 def reference_entries(context, references):
-    """(reference, anchor, HTML in the site's citation style) for each of
-    ``references``: formatted (or read from the citation cache) in one go.
-    The HTML's field values are escaped."""
+    """(reference, anchor, HTML in the site's citation style, [(label, URL)]
+    of its links) for each of ``references``: formatted (or read from the
+    citation cache) in one go. The HTML's field values are escaped."""
     style = HealthArticleSettings.for_request(context["request"]).citation_style
+    items = [reference.as_csl() for reference in references]
     return [
-        (reference, reference_anchor(reference.key), mark_safe(html))  # noqa: S308
-        for reference, html in zip(
-            references, formatted_references(references, style), strict=True
+        (
+            reference,
+            reference_anchor(reference.key),
+            mark_safe(html),  # noqa: S308
+            labelled_links(item),
+        )
+        for reference, item, html in zip(
+            references, items, formatted_references(items, style), strict=True
         )
     ]

@@ -21,4 +21,5 @@ TAGGIT_CASE_INSENSITIVE = True
 # The database the rest of the suite uses (PostgreSQL where DATABASE_URL says).
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config()}
-    INSTALLED_APPS.append("django.contrib.postgres")  # noqa: F405 (as Wagtail's)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        INSTALLED_APPS.append("django.contrib.postgres")  # noqa: F405 (as Wagtail's)
