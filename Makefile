@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test bench lint format install clean
+.PHONY: run serve serve-varnish test bench lint format install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,18 @@ serve: $(STAMP)
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/python manage.py createcachetable
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/gunicorn blogsite.wsgi -c blogsite/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+
+# Varnish (Debian's varnish and varnish-modules) on VARNISH_PORT in front of
+# `make serve` on PORT, with deploy/varnish/health_articles.vcl; the app
+# purges it by cache tag after every change (VARNISH_URLS).
+VARNISH_PORT ?= 6081
+VARNISH_DIR := /tmp/health-articles-varnish-$(VARNISH_PORT)
+serve-varnish: $(STAMP)
+	mkdir -p $(VARNISH_DIR) && chmod 755 $(VARNISH_DIR)
+	sed 's/BACKEND_PORT/$(PORT)/' deploy/varnish/health_articles.vcl > $(VARNISH_DIR)/site.vcl
+	varnishd -F -a 127.0.0.1:$(VARNISH_PORT) -f $(VARNISH_DIR)/site.vcl -n $(VARNISH_DIR) -s malloc,256m & \
+	trap "kill $$!" EXIT INT TERM; \
+	VARNISH_URLS=http://127.0.0.1:$(VARNISH_PORT)/ $(MAKE) serve
 
 # API benchmark against stock Wagtail v2 and a ceiling view; ARGS="--articles 10000".
 bench: $(STAMP)

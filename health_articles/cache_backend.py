@@ -68,7 +68,8 @@ class ResilientRedisCache(RedisCache):
         return self._call("touch", False, key, timeout, version)
 
     def incr(self, key, delta=1, version=None):
-        return self._call("incr", delta, key, delta, version)
+        """The new value, or None if Redis could not be reached."""
+        return self._call("incr", None, key, delta, version)
 
     def delete(self, key, version=None):
         return self._call("delete", False, key, version)

@@ -1,235 +1,466 @@
-"""HTTP caching of the API: one content version, ETags, stored responses.
+"""HTTP caching of the API: answers stored with what they depend on.
 
-Every change readers could see (publishing, unpublishing, deleting or moving
-a page, a new privacy setting, edits to people, tags, images, documents,
-sites or settings) moves the content version on. A response's ETag is the
-version and the request; a conditional request whose ETag still matches
-answers 304 before any view code runs, and a full response is stored in the
-cache under its ETag, so it is built once per version: by one request, while
-others asking for it at the same time wait for it rather than build it too.
+An answer depends on named parts of the content, its *dependencies*: each
+page it shows (``page:<id>``), the tags (``tag:<id>``) and condition names
+(``condition:<hash>``) related articles are chosen by, the listing of pages
+(``pages``), of images (``images``), of documents (``documents``), and
+``all`` (sites, settings, privacy, moves: everything depends on it). The
+code that reads a part while an answer is built names it (``depends_on``);
+every committed change that readers could see names the parts it changed
+(``changed``, called after commit by the signal handlers).
+
+Each part has a *generation*: the value of one shared sequence when it last
+changed. A stored answer keeps the generation of each part it depends on and
+is served, or answered with a 304, while they are all unchanged; its ETag is
+made of them. Publishing one article so makes the listings, that article and
+the answers that show it or choose by its tags or conditions stale, and
+leaves every other article's detail and every other tag valid. Listings keep
+each article's serialised form the same way (``items``), so a listing
+rebuilt after a publish serialises the one article that changed.
+
+The same names go out as cache tags (``Cache-Tag``, ``Surrogate-Key`` and
+``xkey``) for a CDN or Varnish to purge by, and ``changed`` purges the
+Varnish servers of ``HEALTH_ARTICLES_PURGE_URLS`` by them.
+
+A request for one answer builds it once: others asking for it meanwhile, in
+any process sharing the cache, wait for it rather than build it too.
 """
 
+import contextvars
 import hashlib
-import math
-import re
+import logging
 import time
+import urllib.request
+from contextlib import contextmanager
 from email.utils import formatdate
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_http_date_safe
 
-VERSION_KEY = "health_articles:content_version"
-RESPONSE_KEY = "health_articles:response:{}"
+logger = logging.getLogger(__name__)
+
+EVERYTHING = "all"
+PAGES = "pages"
+IMAGES = "images"
+DOCUMENTS = "documents"
+
+SEQUENCE_KEY = "health_articles:sequence"
+GENERATION_KEY = "health_articles:generation:{}"
+ANSWER_KEY = "health_articles:answer:{}"
+ITEM_KEY = "health_articles:item:{}:{}"
 DEFAULT_CACHE_CONTROL = "public, max-age=60"
 DEFAULT_TIMEOUT = 60 * 60
-# While one request builds a response, others asking for it wait this long
+# While one request builds an answer, others asking for it wait this long
 # at most, looking for it every BUILD_POLL seconds.
 BUILDING_KEY = "{}:building"
 BUILD_WAIT = 10
 BUILD_POLL = 0.02
-# At most this many answers are stored for one path (query strings aside)
-# and content version, unless HEALTH_ARTICLES_API_MAX_VARIANTS says otherwise:
-# beyond, answers are built each time rather than fill the cache.
+# At most this many answers are stored for one path (query strings aside),
+# unless HEALTH_ARTICLES_API_MAX_VARIANTS says otherwise: beyond, answers
+# are built each time rather than fill the cache.
 MAX_VARIANTS = 100
-VARIANTS_KEY = "health_articles:variants:{}:{}"
+VARIANTS_KEY = "health_articles:variants:{}"
+PURGE_TIMEOUT = 2
+
+
+def page_dependency(pk):
+    return f"page:{pk}"
+
+
+def tag_dependency(pk):
+    return f"tag:{pk}"
+
+
+def condition_dependency(name):
+    """A condition name as a cache tag (any text, hashed to a token)."""
+    return "condition:" + hashlib.blake2b(name.encode(), digest_size=6).hexdigest()
+
+
+def _store():
+    # The backend itself: each use of the ``cache`` proxy looks it up again,
+    # which costs as much as a read on this path.
+    return caches[DEFAULT_CACHE_ALIAS]
+
+
+def _digest(*parts):
+    text = "\n".join(str(part) for part in parts)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+# --- dependencies and generations -------------------------------------------
+
+_collected = contextvars.ContextVar("health_articles_dependencies", default=None)
+
+
+def depends_on(*names):
+    """The answer being built shows or chose by these parts."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.update(names)
+
+
+@contextmanager
+def collecting():
+    """The set of names ``depends_on`` is given while the block runs; a
+    block inside another passes its names on to the outer one."""
+    outer = _collected.get()
+    names = set()
+    token = _collected.set(names)
+    try:
+        yield names
+    finally:
+        _collected.reset(token)
+        if outer is not None:
+            outer.update(names)
+
+
+def _sequence(store):
+    """The sequence's value now, or None when the cache cannot say."""
+    value = store.get(SEQUENCE_KEY)
+    if value is None:
+        # Seeded from the clock, so that a sequence lost (a flushed cache)
+        # starts again above every generation handed out before.
+        store.add(SEQUENCE_KEY, time.time_ns() // 1000, timeout=None)
+        value = store.get(SEQUENCE_KEY)
+    return value
+
+
+def generations(store, names):
+    """{name: generation} for ``names``, or None when the cache cannot say.
+    A part never changed (or whose generation was evicted) gets the
+    sequence's value now, which no answer stored before it can hold."""
+    keys = {GENERATION_KEY.format(name): name for name in names}
+    found = {keys[key]: value for key, value in store.get_many(list(keys)).items()}
+    missing = [name for name in names if name not in found]
+    if missing:
+        now = _sequence(store)
+        if now is None:
+            return None
+        for name in missing:
+            key = GENERATION_KEY.format(name)
+            # add, not set: a change recorded meanwhile must not be undone.
+            found[name] = now if store.add(key, now, timeout=None) else store.get(key)
+            if found[name] is None:
+                return None
+    return found
+
+
+def _still_valid(store, held):
+    return held is not None and generations(store, held) == held
 
 
 # A change this process could not record (the cache was unreachable): it is
-# recorded as soon as the cache answers again, before anything stored is used.
+# recorded, as a change of everything, as soon as the cache answers again,
+# before anything stored is used.
 _unrecorded_change = False
 
 
-def content_version(store=None):
-    """Seconds since the epoch of the last change readers could see."""
-    store = store or cache
-    if _unrecorded_change:
-        bump_content_version(store)
-    version = store.get(VERSION_KEY)
-    if version is None:
-        version = time.time()
-        store.add(VERSION_KEY, version, timeout=None)
-        version = store.get(VERSION_KEY, version)
-    return version
-
-
-def bump_content_version(store=None, **kwargs):
-    """Mark all stored responses and ETags as stale (a signal receiver)."""
+def changed(*names):
+    """Make stale what depends on any of ``names`` (after the change is
+    committed), and purge it from the Varnish servers."""
     global _unrecorded_change
-    store = store or cache
-    previous = store.get(VERSION_KEY) or 0
-    # A second on at least: Last-Modified (whole seconds) must move on too.
-    version = max(time.time(), math.floor(previous) + 1)
-    recorded = store.set(VERSION_KEY, version, timeout=None)
-    # ResilientRedisCache says False when Redis could not be reached.
-    _unrecorded_change = recorded is False
-
-
-BROWSABLE = re.compile(r"(?:^|&)format=api(?:&|$)")
-FORMAT = re.compile(r"(?:^|&)format=")
-
-
-def _variant(request):
-    """The kind of answer content negotiation will pick for the request: the
-    browsable "html" (never stored), "json", or "other" (refused). Every
-    Accept header that gets JSON is one variant, so a URL has one JSON
-    answer stored, however many Accept headers ask for it."""
-    query = request.META.get("QUERY_STRING", "")
-    if BROWSABLE.search(query):
-        return "html"
-    accept = request.headers.get("Accept", "")
-    if (
-        FORMAT.search(query)
-        or not accept
-        or re.search(r"json|\*/\*|application/\*", accept)
-    ):
-        return "json"
-    return "html" if "text/html" in accept else "other"
-
-
-def _etag(request, version):
-    parts = (repr(version), request.scheme, request.get_host(), request.get_full_path())
-    parts += (_variant(request),)
-    return (
-        '"'
-        + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
-        + '"'
-    )
-
-
-def _etag_matches(request, etag):
-    """Whether the request's If-None-Match names ``etag``. "*" is not
-    honoured: the ETag is known before the view runs, whether the page
-    exists or not."""
-    if_none_match = request.headers.get("If-None-Match") or ""
-    candidates = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return etag in candidates
-
-
-def _unmodified_since(request, version):
-    """Whether the request's If-Modified-Since (when it sends no
-    If-None-Match, which comes first) is at or after ``version``. Only for
-    an answer known to exist: a date says nothing of the URL."""
-    if request.headers.get("If-None-Match") is not None:
-        return False
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
-    return since is not None and int(version) <= since
-
-
-MISSED_LOOKUP = "_health_articles_missed_lookup"
-
-
-def _lookup(request):
-    """The cache backend, content version, ETag and stored-response key of a
-    request. The backend itself, because each use of the ``cache`` proxy
-    looks it up again, which costs as much as a read on this path."""
-    store = caches[DEFAULT_CACHE_ALIAS]
-    version = content_version(store)
-    etag = _etag(request, version)
-    return store, version, etag, RESPONSE_KEY.format(etag.strip('"'))
-
-
-def _wait_for(store, key):
-    """The response another request is building, once stored (or None if
-    it takes longer than BUILD_WAIT seconds: then this request builds too)."""
-    deadline = time.monotonic() + BUILD_WAIT
-    while time.monotonic() < deadline:
-        stored = store.get(key)
-        if stored is not None:
-            return stored
-        if store.get(BUILDING_KEY.format(key)) is None:  # done or gave up
-            return store.get(key)
-        time.sleep(BUILD_POLL)
-    return None
-
-
-class CachedAPIMixin:
-    """ETag, Last-Modified, Cache-Control, 304s and stored responses for GETs.
-
-    A view whose answers belong to one reader (``cache_responses = False``)
-    is answered fresh each time and marked ``private, no-store``, and so is
-    a request for ``order=random`` (which should differ each time) and any
-    answer that is not JSON: the browsable API's HTML carries the visitor's
-    CSRF token.
-    """
-
-    cache_responses = True
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.cache_responses or _asks_for_random(request):
-            return _private(super().dispatch(request, *args, **kwargs))
-        if request.method not in ("GET", "HEAD"):
-            return super().dispatch(request, *args, **kwargs)
-        # StoredAPIResponseMiddleware leaves its lookup when nothing was stored.
-        missed = getattr(request, MISSED_LOOKUP, None)
-        store, version, etag, key = missed or _lookup(request)
-        if _etag_matches(request, etag):
-            response = HttpResponseNotModified()
-        else:
-            # None keeps stored answers until the next change, 0 stores none.
-            timeout = getattr(
-                settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT
-            )
-            stored = None if missed else store.get(key)
-            building = False
-            if stored is None and timeout != 0:
-                # One build per stale response: the first request builds it,
-                # the others (in any process sharing the cache) wait for it.
-                building = store.add(BUILDING_KEY.format(key), 1, BUILD_WAIT)
-                if not building:
-                    stored = _wait_for(store, key)
-            if stored is not None:
-                content, content_type = stored
-                response = HttpResponse(content, content_type=content_type)
-            else:
-                try:
-                    response = super().dispatch(request, *args, **kwargs)
-                    if response.status_code != 200:
-                        return response
-                    if hasattr(response, "render"):
-                        response.render()
-                    if not _is_json(response):
-                        return _private(response)
-                    if timeout != 0 and _room_for_a_variant(
-                        store, request, version, timeout
-                    ):
-                        store.set(
-                            key, (response.content, response["Content-Type"]), timeout
-                        )
-                finally:
-                    if building:
-                        store.delete(BUILDING_KEY.format(key))
-            if _unmodified_since(request, version):  # an answer exists: 304
-                response = HttpResponseNotModified()
-        return _with_validators(response, etag, version)
-
-
-def _room_for_a_variant(store, request, version, timeout):
-    """Whether one more answer may be stored for the request's path."""
-    limit = getattr(settings, "HEALTH_ARTICLES_API_MAX_VARIANTS", MAX_VARIANTS)
-    key = VARIANTS_KEY.format(
-        version, hashlib.blake2b(request.path.encode(), digest_size=16).hexdigest()
-    )
-    store.add(key, 0, timeout)
+    if _unrecorded_change:
+        names = (*names, EVERYTHING)
+    store = _store()
     try:
-        return store.incr(key) <= limit
-    except ValueError:  # expired between add and incr
-        return True
+        value = store.incr(SEQUENCE_KEY)
+    except ValueError:  # never seeded, or evicted
+        _sequence(store)
+        value = store.incr(SEQUENCE_KEY)
+    failed = (
+        store.set_many(
+            {GENERATION_KEY.format(name): value for name in names}, timeout=None
+        )
+        if value is not None
+        else True
+    )
+    _unrecorded_change = bool(failed)
+    purge(names)
+
+
+def _record_unrecorded_change():
+    if _unrecorded_change:
+        changed(EVERYTHING)
+
+
+def purge(names):
+    """Ask each Varnish of ``HEALTH_ARTICLES_PURGE_URLS`` to drop what is
+    tagged with any of ``names`` (the VCL in deploy/varnish/ answers a
+    ``PURGE`` with an ``xkey-purge`` header). A Varnish that does not answer
+    is logged, not fatal: its answers expire with their max-age."""
+    header = " ".join(sorted(names))
+    for url in getattr(settings, "HEALTH_ARTICLES_PURGE_URLS", ()):
+        # http or https, as checks.E001 makes sure.
+        request = urllib.request.Request(  # noqa: S310
+            url, method="PURGE", headers={"xkey-purge": header}
+        )
+        try:
+            urllib.request.urlopen(request, timeout=PURGE_TIMEOUT).close()  # noqa: S310
+        except OSError as error:
+            logger.warning("Could not purge %s from %s: %s", header, url, error)
+
+
+def generation(name):
+    """The generation of one part: a key for what is kept until it changes."""
+    _record_unrecorded_change()
+    found = generations(_store(), [name])
+    return found[name] if found else time.time_ns()
+
+
+# --- requests and answers ---------------------------------------------------
+
+
+def _asks_for_html(request):
+    """Whether content negotiation will pick the browsable API's HTML (never
+    stored: it carries the visitor's CSRF token). Every Accept header that
+    gets JSON is one variant, so a URL has one JSON answer stored."""
+    try:
+        chosen = request.GET.get("format")
+    except TooManyFieldsSent:  # the view answers that with a 400
+        return False
+    if chosen is not None:
+        return chosen == "api"
+    accept = request.headers.get("Accept", "")
+    if not accept or any(kind in accept for kind in ("json", "*/*", "application/*")):
+        return False
+    return "text/html" in accept
 
 
 def _asks_for_random(request):
     try:
         return request.GET.get("order") == "random"
-    except TooManyFieldsSent:  # the view answers that with a 400
+    except TooManyFieldsSent:
         return False
 
 
-def _is_json(response):
-    return response.get("Content-Type", "").startswith("application/json")
+def answer_key(request):
+    """The cache key of the answer to ``request`` (one for every Accept
+    header that gets JSON)."""
+    return ANSWER_KEY.format(
+        _digest(request.scheme, request.get_host(), request.get_full_path())
+    )
+
+
+class Lookup:
+    """What the cache holds for a request: the stored answer (``entry``: its
+    content, content type, the generations it holds and when it was built)
+    and whether it is still valid, and the sequence before any building."""
+
+    def __init__(self, request):
+        _record_unrecorded_change()
+        self.store = _store()
+        self.key = answer_key(request)
+        found = self.store.get_many([self.key, SEQUENCE_KEY])
+        self.entry = found.get(self.key)
+        self.sequence = found.get(SEQUENCE_KEY) or _sequence(self.store)
+        self.valid = self.entry is not None and _still_valid(
+            self.store, self.entry["generations"]
+        )
+
+
+def _etag(key, held):
+    return '"' + _digest(key, sorted(held.items())) + '"'
+
+
+def _etag_matches(request, etag):
+    """Whether the request's If-None-Match names ``etag``. "*" is not
+    honoured: whether the URL has an answer is not known before the view."""
+    if_none_match = request.headers.get("If-None-Match") or ""
+    candidates = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return etag in candidates
+
+
+def _unmodified_since(request, modified):
+    """Whether the request's If-Modified-Since (when it sends no
+    If-None-Match, which comes first) is at or after ``modified``."""
+    if request.headers.get("If-None-Match") is not None:
+        return False
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+    return since is not None and modified <= since
+
+
+def _answer(request, key, entry):
+    """The stored ``entry`` as a response, or a 304 when the request has it."""
+    etag = _etag(key, entry["generations"])
+    if _etag_matches(request, etag) or _unmodified_since(request, entry["modified"]):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    return _with_validators(response, etag, entry["modified"], entry["generations"])
+
+
+def _timeout():
+    # None keeps stored answers until the next change, 0 stores none.
+    return getattr(settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT)
+
+
+def _built_since(sequence, held):
+    """Whether a part changed after ``sequence`` was read: then what was
+    built may hold the content from before, and is not stored."""
+    return held is None or sequence is None or any(g > sequence for g in held.values())
+
+
+def _modified(entry):
+    """Last-Modified of an answer built now: a second past the stale one's
+    at least, so that a change within a second moves it on too."""
+    now = int(time.time())
+    return max(now, entry["modified"] + 1) if entry else now
+
+
+def _wait_for(store, key):
+    """The valid answer another request is building, once stored (or None
+    if it takes longer than BUILD_WAIT seconds: then this request builds)."""
+    deadline = time.monotonic() + BUILD_WAIT
+    while time.monotonic() < deadline:
+        entry = store.get(key)
+        if entry is not None and _still_valid(store, entry["generations"]):
+            return entry
+        if store.get(BUILDING_KEY.format(key)) is None:  # done or gave up
+            entry = store.get(key)
+            valid = entry is not None and _still_valid(store, entry["generations"])
+            return entry if valid else None
+        time.sleep(BUILD_POLL)
+    return None
+
+
+LOOKUP = "_health_articles_lookup"
+
+
+class CachedAPIMixin:
+    """ETags, Last-Modified, Cache-Control, cache tags, 304s and stored
+    answers for GETs.
+
+    A view whose answers belong to one reader (``cache_responses = False``)
+    is answered fresh each time and marked ``private, no-store``, and so is
+    a request for ``order=random`` (which should differ each time) and any
+    answer that is not JSON: the browsable API's HTML carries the visitor's
+    CSRF token. Views name what they read with ``depends_on``; every answer
+    depends on ``all`` too.
+    """
+
+    cache_responses = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if (
+            not self.cache_responses
+            or _asks_for_random(request)
+            or _asks_for_html(request)
+        ):
+            return _private(super().dispatch(request, *args, **kwargs))
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        # StoredAPIResponseMiddleware leaves its lookup when it answered not.
+        lookup = getattr(request, LOOKUP, None) or Lookup(request)
+        setattr(request, LOOKUP, lookup)
+        store, key = lookup.store, lookup.key
+        if lookup.valid:
+            return _answer(request, key, lookup.entry)
+        timeout = _timeout()
+        building = False
+        if timeout != 0:
+            # One build per stale answer: the first request builds it, the
+            # others (in any process sharing the cache) wait for it.
+            building = store.add(BUILDING_KEY.format(key), 1, BUILD_WAIT)
+            if not building:
+                entry = _wait_for(store, key)
+                if entry is not None:
+                    return _answer(request, key, entry)
+        try:
+            with collecting() as names:
+                response = super().dispatch(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            if hasattr(response, "render"):
+                response.render()
+            if not response.get("Content-Type", "").startswith("application/json"):
+                return _private(response)
+            held = generations(store, {EVERYTHING, *names})
+            entry = {
+                "content": response.content,
+                "content_type": response["Content-Type"],
+                "generations": held,
+                "modified": _modified(lookup.entry),
+            }
+            if (
+                timeout != 0
+                and not _built_since(lookup.sequence, held)
+                and (lookup.entry is not None or _room_for_a_variant(store, request))
+            ):
+                store.set(key, entry, timeout)
+        finally:
+            if building:
+                store.delete(BUILDING_KEY.format(key))
+        if held is None:  # the cache cannot say: no validators
+            return _with_validators(response, None, entry["modified"], {})
+        return _answer(request, key, entry)
+
+
+def _room_for_a_variant(store, request):
+    """Whether one more answer may be stored for the request's path."""
+    limit = getattr(settings, "HEALTH_ARTICLES_API_MAX_VARIANTS", MAX_VARIANTS)
+    key = VARIANTS_KEY.format(_digest(request.path))
+    store.add(key, 0, _timeout())
+    try:
+        count = store.incr(key)
+    except ValueError:  # expired between add and incr
+        return True
+    return count is not None and count <= limit
+
+
+def items(request, objects, serialize):
+    """``serialize(obj)`` of each of ``objects`` (ids, in order, and a
+    function loading some of them: ``objects(ids)`` gives {id: object}),
+    reusing each one's serialised form while what it depends on is
+    unchanged. The key holds what the request asks of each item (its type,
+    fields, style), not which items it selects or in what order."""
+    lookup = getattr(request, LOOKUP, None)
+    ids, load = objects
+    if lookup is None or _timeout() == 0:
+        loaded = load(ids)
+        return [serialize(loaded[pk]) for pk in ids]
+    store = lookup.store
+    query = sorted(
+        (name, value)
+        for name, value in request.GET.lists()
+        if name not in {"limit", "offset", "order"}
+    )
+    variant = _digest(request.scheme, request.get_host(), request.path, query)
+    keys = {pk: ITEM_KEY.format(variant, pk) for pk in ids}
+    stored = store.get_many(list(keys.values()))
+    entries = {pk: stored[keys[pk]] for pk in ids if keys[pk] in stored}
+    names = {name for entry in entries.values() for name in entry["generations"]}
+    now = generations(store, names) if names else {}
+    data = {}
+    for pk, entry in entries.items():
+        if now and all(now.get(n) == g for n, g in entry["generations"].items()):
+            data[pk] = entry["data"]
+            depends_on(*entry["generations"])
+    missing = [pk for pk in ids if pk not in data]
+    if missing:
+        loaded = load(missing)
+        built = {}
+        for pk in missing:
+            with collecting() as item_names:
+                data[pk] = serialize(loaded[pk])
+            built[pk] = {EVERYTHING, *item_names}
+        held = generations(store, set().union(*built.values()))
+        if not _built_since(lookup.sequence, held):
+            store.set_many(
+                {
+                    keys[pk]: {
+                        "data": data[pk],
+                        "generations": {n: held[n] for n in built[pk]},
+                    }
+                    for pk in missing
+                },
+                _timeout(),
+            )
+    return [data[pk] for pk in ids]
 
 
 def _private(response):
@@ -238,20 +469,25 @@ def _private(response):
     return response
 
 
-def _with_validators(response, etag, version):
-    response["ETag"] = etag
-    response["Last-Modified"] = formatdate(int(version), usegmt=True)
+def _with_validators(response, etag, modified, held):
+    if etag:
+        response["ETag"] = etag
+    response["Last-Modified"] = formatdate(modified, usegmt=True)
     response["Cache-Control"] = getattr(
         settings, "HEALTH_ARTICLES_API_CACHE_CONTROL", DEFAULT_CACHE_CONTROL
     )
+    if held:
+        tags = sorted(held)
+        response["Cache-Tag"] = ",".join(tags)
+        response["Surrogate-Key"] = response["xkey"] = " ".join(tags)
     patch_vary_headers(response, ["Accept"])
     return response
 
 
 class StoredAPIResponseMiddleware:
-    """Answers a GET of the API whose response is stored (with it, or with a
-    304) before the rest of the middleware and the view run; anything else
-    goes on as usual, with the lookup left on the request for
+    """Answers a GET of the API whose answer is stored and valid (with it, or
+    with a 304) before the rest of the middleware and the view run; anything
+    else goes on as usual, with the lookup left on the request for
     ``CachedAPIMixin``. Optional: the mixin alone gives the same bodies and
     validators, later (and with the headers of the middleware after this
     one). Put it right after CORS, which must still add its headers, so
@@ -264,20 +500,18 @@ class StoredAPIResponseMiddleware:
         self.prefix = getattr(settings, "HEALTH_ARTICLES_API_PREFIX", "/api/")
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and request.path.startswith(self.prefix):
+        if (
+            request.method in ("GET", "HEAD")
+            and request.path.startswith(self.prefix)
+            and not _asks_for_html(request)
+        ):
             try:
-                store, version, etag, key = _lookup(request)
-                stored = store.get(key)
+                lookup = Lookup(request)
             except DatabaseError:
                 # A database cache under pressure: the view answers (a 503).
                 return self.get_response(request)
-            # Only a response stored by a cached view: nothing else is
-            # answered here, not even with a 304.
-            if stored is not None:
-                if _etag_matches(request, etag) or _unmodified_since(request, version):
-                    response = HttpResponseNotModified()
-                else:
-                    response = HttpResponse(stored[0], content_type=stored[1])
-                return _with_validators(response, etag, version)
-            setattr(request, MISSED_LOOKUP, (store, version, etag, key))
+            # Only an answer stored by a cached view is answered here.
+            if lookup.valid:
+                return _answer(request, lookup.key, lookup.entry)
+            setattr(request, LOOKUP, lookup)
         return self.get_response(request)

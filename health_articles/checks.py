@@ -1,6 +1,8 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 from .caching import DEFAULT_TIMEOUT
 
@@ -41,4 +43,20 @@ def stored_answers_are_shared(app_configs, **kwargs):
             "cache, or set HEALTH_ARTICLES_API_CACHE_TIMEOUT = 0.",
             id="health_articles.W002",
         )
+    ]
+
+
+@register()
+def purge_urls_are_http(app_configs, **kwargs):
+    """``HEALTH_ARTICLES_PURGE_URLS`` are Varnish servers the app sends a
+    ``PURGE`` to after every change."""
+    return [
+        Error(
+            f"HEALTH_ARTICLES_PURGE_URLS has {url!r}, not an http or https URL.",
+            hint="Name each Varnish as http://host:port/ (VARNISH_URLS).",
+            id="health_articles.E001",
+        )
+        for url in getattr(settings, "HEALTH_ARTICLES_PURGE_URLS", ())
+        if urlsplit(str(url)).scheme not in ("http", "https")
+        or not urlsplit(str(url)).netloc
     ]

@@ -47,7 +47,7 @@ from .api.fields import (
     TagListField,
 )
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
-from .caching import DEFAULT_TIMEOUT, content_version
+from .caching import DEFAULT_TIMEOUT, EVERYTHING, generation
 from .citations.numbering import reference_numbers
 from .querysets import public_pages, related_articles
 from .references import csl, identifiers
@@ -97,10 +97,9 @@ class HealthArticleSettings(BaseSiteSetting):
 
     @classmethod
     def for_site(cls, site):
-        """The site's settings, kept in the cache until anything readers see
-        changes (saving these settings does): every article page and API
-        detail reads them."""
-        key = f"health_articles:settings:{site.pk}:{content_version()}"
+        """The site's settings, kept in the cache until they change (saving
+        them changes ``all``): every article page and API detail reads them."""
+        key = f"health_articles:settings:{site.pk}:{generation(EVERYTHING)}"
         instance = cache.get(key)
         if instance is None:
             instance = super().for_site(site)

@@ -1,16 +1,19 @@
-"""Keep cached API responses and a CDN in front of the site fresh.
+"""Keep stored API answers and a CDN or Varnish in front of the site fresh.
 
-Every change a reader could see makes stored answers stale once it is
+Every change a reader could see names the parts of the content it changed
+(see ``caching``), and what depends on them goes stale once the change is
 committed (``transaction.on_commit``): a request between the change and its
-commit would otherwise store the old content under the new version. Changes
-that send no signal (``QuerySet.update()``, raw SQL) are followed by
+commit would otherwise store the old content as new. Changes that send no
+signal (``QuerySet.update()``, raw SQL) are followed by
 ``manage.py purge_stored_answers``.
 """
+
+import threading
 
 import swapper
 from django.apps import apps
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.db.transaction import on_commit
 from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
@@ -32,8 +35,20 @@ from wagtail.signals import (
 )
 from wagtail_headless_preview.models import PagePreview
 
-from .caching import bump_content_version
+from .body import CONDITION_SEPARATOR
+from .caching import (
+    DOCUMENTS,
+    EVERYTHING,
+    IMAGES,
+    PAGES,
+    changed,
+    condition_dependency,
+    page_dependency,
+    tag_dependency,
+)
+from .models import ArticleAuthor, ArticleReviewer, HealthArticlePageMixin
 from .preview import token_prefix
+from .querysets import tagged_items
 
 
 def _reverse(name, *args):
@@ -86,27 +101,124 @@ DRAFT_FIELDS = {
     "locked_by",
 }
 
+_pending = threading.local()
 
-def stale_after_commit(**kwargs):
-    """Stored answers go stale when the change in hand is committed."""
-    on_commit(bump_content_version)
+
+def stale_after_commit(*names):
+    """What depends on ``names`` goes stale when the change in hand is
+    committed. A transaction's changes are made stale together, at once."""
+    _pending.names = getattr(_pending, "names", set()) | set(names)
+    on_commit(_make_stale)
+
+
+def _make_stale():
+    names = getattr(_pending, "names", set())
+    _pending.names = set()
+    if names:
+        changed(*names)
+
+
+def everything_stale(**kwargs):
+    """Sites, settings, privacy, moves and slugs: every answer may show it."""
+    stale_after_commit(EVERYTHING)
+
+
+def shown_by(page, condition_index=None):
+    """The parts that change when ``page`` does: the listings, the page,
+    and the tags and condition names other articles are related by."""
+    names = {PAGES, page_dependency(page.pk)}
+    if isinstance(page, HealthArticlePageMixin):
+        through = tagged_items(type(page))
+        names.update(
+            tag_dependency(pk)
+            for pk in through.objects.filter(content_object_id=page.pk).values_list(
+                "tag_id", flat=True
+            )
+        )
+        index = page.condition_index if condition_index is None else condition_index
+        names.update(
+            condition_dependency(name)
+            for name in index.split(CONDITION_SEPARATOR)
+            if name
+        )
+    return names
 
 
 def page_changed(sender, instance, **kwargs):
     """Published or unpublished: stale, and purged from the CDN."""
-
-    def after_commit():
-        bump_content_version()
-        purge_frontend_cache(instance)
-
-    on_commit(after_commit)
+    stale_after_commit(*shown_by(instance))
+    on_commit(lambda: purge_frontend_cache(instance))
 
 
-def live_page_saved(sender, instance, update_fields=None, **kwargs):
+def _draft_only(update_fields):
+    return bool(update_fields) and set(update_fields) <= DRAFT_FIELDS
+
+
+def article_about_to_change(sender, instance, update_fields=None, raw=False, **kw):
+    """Before an article is saved: what it showed readers goes stale too
+    (its condition names may be about to change)."""
+    if raw or instance.pk is None or _draft_only(update_fields):
+        return
+    before = sender.objects.filter(pk=instance.pk).values("live", "condition_index")
+    before = before.first()
+    if before and before["live"]:
+        stale_after_commit(*shown_by(instance, before["condition_index"]))
+
+
+def live_page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
     """A live page saved without publishing (``page.save()``, a new alias or
     copy, a move) changes what readers see; a draft saved on it does not."""
-    if instance.live and not (update_fields and set(update_fields) <= DRAFT_FIELDS):
-        stale_after_commit()
+    if instance.live and not raw and not _draft_only(update_fields):
+        stale_after_commit(*shown_by(instance))
+
+
+def page_deleted(sender, instance, **kwargs):
+    stale_after_commit(PAGES, page_dependency(instance.pk))
+
+
+def tagging_changed(sender, instance, raw=False, **kwargs):
+    """A tag added to or taken from an article (when it is published)."""
+    if not raw:
+        stale_after_commit(tag_dependency(instance.tag_id))
+
+
+def tag_changed(sender, instance, created=False, raw=False, **kwargs):
+    """A tag renamed or deleted: its articles, listings and counts."""
+    if created or raw:
+        return
+    through = tagged_items(apps.get_model("health_articles", "HealthArticlePage"))
+    ids = through.objects.filter(tag_id=instance.pk).values_list(
+        "content_object_id", flat=True
+    )
+    stale_after_commit(
+        PAGES, tag_dependency(instance.pk), *(page_dependency(pk) for pk in ids)
+    )
+
+
+def person_changed(sender, instance, created=False, raw=False, **kwargs):
+    """An author or reviewer edited or deleted: the articles naming them."""
+    if created or raw:
+        return
+    names = []
+    for model in (ArticleAuthor, ArticleReviewer):
+        ids = model.objects.filter(person=instance).values_list("page_id", flat=True)
+        names += [page_dependency(pk) for pk in ids]
+    stale_after_commit(*names)
+
+
+def media_changed(listing):
+    """An image or document uploaded is in its listing only; one edited or
+    deleted may be shown by any article or person."""
+
+    def receiver(sender, instance, created=False, raw=False, **kwargs):
+        if not raw:
+            stale_after_commit(listing if created else EVERYTHING)
+
+    return receiver
+
+
+image_changed = media_changed(IMAGES)
+document_changed = media_changed(DOCUMENTS)
 
 
 def discard_previews(sender, instance, **kwargs):
@@ -119,7 +231,7 @@ def settings_changed(sender, instance, created=False, **kwargs):
     # Settings are created with their defaults the first time a page reads
     # them; that changes nothing readers see.
     if not created:
-        stale_after_commit()
+        everything_stale()
 
 
 def register_signal_handlers():
@@ -127,29 +239,42 @@ def register_signal_handlers():
     for signal in (page_published, page_unpublished):
         signal.connect(page_changed, dispatch_uid=f"health_articles_{signal}")
     page_slug_changed.connect(
-        stale_after_commit, dispatch_uid="health_articles_slug_changed"
+        everything_stale, dispatch_uid="health_articles_slug_changed"
     )
-    post_page_move.connect(stale_after_commit, dispatch_uid="health_articles_moved")
-    page_models = [model for model in apps.get_models() if issubclass(model, Page)]
-    others = [
-        PageViewRestriction,
-        CollectionViewRestriction,
-        Collection,  # moved under a restricted one, its media are hidden
-        Site,
-        Tag,
-        get_image_model(),
-        get_document_model(),
-        apps.get_model("health_articles", "Person"),
-    ]
-    for model in page_models:
-        post_save.connect(live_page_saved, sender=model)
-        post_delete.connect(stale_after_commit, sender=model)
+    post_page_move.connect(everything_stale, dispatch_uid="health_articles_moved")
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            post_save.connect(live_page_saved, sender=model)
+            post_delete.connect(page_deleted, sender=model)
+        if issubclass(model, HealthArticlePageMixin) and not model._meta.abstract:
+            pre_save.connect(article_about_to_change, sender=model)
+            through = tagged_items(model)
+            post_save.connect(tagging_changed, sender=through)
+            post_delete.connect(tagging_changed, sender=through)
     article_model = apps.get_model("health_articles", "HealthArticlePage")
     page_published.connect(discard_previews, sender=article_model)
     page_unpublished.connect(discard_previews, sender=article_model)
     post_delete.connect(discard_previews, sender=article_model)
-    for model in others:
-        post_save.connect(stale_after_commit, sender=model)
-        post_delete.connect(stale_after_commit, sender=model)
+    for model in (
+        PageViewRestriction,
+        CollectionViewRestriction,
+        Collection,  # moved under a restricted one, its media are hidden
+        Site,
+    ):
+        post_save.connect(everything_stale, sender=model)
+        post_delete.connect(everything_stale, sender=model)
+    # Deleted: the rows naming them go first, so they are read before.
+    for model, receiver in (
+        (Tag, tag_changed),
+        (apps.get_model("health_articles", "Person"), person_changed),
+    ):
+        post_save.connect(receiver, sender=model)
+        pre_delete.connect(receiver, sender=model)
+    for model, receiver in (
+        (get_image_model(), image_changed),
+        (get_document_model(), document_changed),
+    ):
+        post_save.connect(receiver, sender=model)
+        post_delete.connect(receiver, sender=model)
     settings_model = apps.get_model("health_articles", "HealthArticleSettings")
     post_save.connect(settings_changed, sender=settings_model)

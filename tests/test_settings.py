@@ -106,3 +106,14 @@ def test_a_cache_of_each_process_is_warned_about_in_deploy_checks(settings):
         }
     }
     assert stored_answers_are_shared(None) == []
+
+
+def test_purge_urls_must_be_http(settings):
+    from health_articles.checks import purge_urls_are_http
+
+    settings.HEALTH_ARTICLES_PURGE_URLS = ["http://127.0.0.1:6081/"]
+    assert purge_urls_are_http(None) == []
+    settings.HEALTH_ARTICLES_PURGE_URLS = ["file:///etc/passwd", "127.0.0.1:6081"]
+    assert [error.id for error in purge_urls_are_http(None)] == [
+        "health_articles.E001"
+    ] * 2

@@ -178,6 +178,12 @@ else:
     }
 HEALTH_ARTICLES_CITATION_CACHE = "citations"
 
+# Varnish servers in front (`make serve-varnish`), purged by cache tag after
+# every change: VARNISH_URLS=http://127.0.0.1:6081/ (commas between several).
+HEALTH_ARTICLES_PURGE_URLS = [
+    url.strip() for url in os.environ.get("VARNISH_URLS", "").split(",") if url.strip()
+]
+
 # Other origins (a frontend's) may read the API, and only the API.
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOWED_ORIGINS = [

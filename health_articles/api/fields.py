@@ -8,6 +8,13 @@ from rest_framework.fields import Field
 from wagtail.api.rich_text import APIRichText
 from wagtail.api.utils import get_full_url
 
+from ..body import condition_names
+from ..caching import (
+    condition_dependency,
+    depends_on,
+    page_dependency,
+    tag_dependency,
+)
 from ..citations.links import reference_anchor
 from ..querysets import related_articles
 from ..references.formatting import (
@@ -89,6 +96,18 @@ class RelatedArticlesField(Field):
         request = self.context["request"]
         router = self.context["router"]
         candidates = self.context["view"].get_related_candidates()
+        related = related_articles(article, candidates)
+        # Chosen by tags and condition names: a change to an article with
+        # one of them may change the choice.
+        depends_on(
+            *(tag_dependency(tag.pk) for tag in article.tags.all()),
+            *(
+                condition_dependency(name)
+                for names in condition_names(article.body)
+                for name in names
+            ),
+            *(page_dependency(page.pk) for page, _, _ in related),
+        )
         return [
             {
                 "id": page.pk,
@@ -104,9 +123,7 @@ class RelatedArticlesField(Field):
                 "shared_tags": shared_tags,
                 "shared_conditions": shared_conditions,
             }
-            for page, shared_tags, shared_conditions in related_articles(
-                article, candidates
-            )
+            for page, shared_tags, shared_conditions in related
         ]
 
 

@@ -5,6 +5,8 @@ from rest_framework import serializers
 from wagtail.api.utils import get_full_url
 from wagtail.api.v2.serializers import PageParentField, PageSerializer
 
+from ..caching import depends_on, page_dependency
+
 
 class VisibleParentField(PageParentField):
     """``meta.parent`` as Wagtail serves it, found with one query, not two."""
@@ -13,11 +15,18 @@ class VisibleParentField(PageParentField):
         parent_path = instance.path[: -instance.steplen]
         if not parent_path:
             return None
-        return self.context["base_queryset"].filter(path=parent_path).first()
+        parent = self.context["base_queryset"].filter(path=parent_path).first()
+        if parent is not None:
+            depends_on(page_dependency(parent.pk))
+        return parent
 
 
 class ArticlePageSerializer(PageSerializer):
     parent = VisibleParentField(read_only=True)
+
+    def to_representation(self, instance):
+        depends_on(page_dependency(instance.pk))
+        return super().to_representation(instance)
 
 
 class TagSerializer(serializers.Serializer):

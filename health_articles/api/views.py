@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature
 from django.db import connection
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.urls import path
 from rest_framework.response import Response
@@ -25,8 +25,15 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Site
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
-from .. import preview
-from ..caching import CachedAPIMixin
+from .. import caching, preview
+from ..caching import (
+    DOCUMENTS,
+    IMAGES,
+    PAGES,
+    CachedAPIMixin,
+    depends_on,
+    tag_dependency,
+)
 from ..models import (
     ArticleAuthor,
     ArticleReviewer,
@@ -112,6 +119,27 @@ class HealthArticlePagesAPIViewSet(CachedAPIMixin, QueryErrorsMixin, PagesAPIVie
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         citation_style(request)
+
+    def listing_view(self, request):
+        """Wagtail's listing, each page's serialised form reused while what
+        it shows is unchanged (``caching.items``): after a publish, only the
+        page that changed is loaded and serialised again."""
+        depends_on(PAGES)
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        queryset = self.filter_queryset(queryset)
+        page = self.paginate_queryset(queryset)
+        if not isinstance(page, QuerySet):  # search results, in their order
+            return self.get_paginated_response(
+                self.get_serializer(page, many=True).data
+            )
+        ids = list(page.prefetch_related(None).values_list("pk", flat=True))
+        data = caching.items(
+            request,
+            (ids, queryset.in_bulk),
+            lambda obj: self.get_serializer(obj).data,
+        )
+        return self.get_paginated_response(data)
 
     def references_view(self, request, pk, kind):
         """The article's references as CSL-JSON, BibTeX or RIS."""
@@ -281,6 +309,7 @@ class PublicMediaMixin:
     it holds). As restricted pages, restricted media are not in the API."""
 
     def get_queryset(self):
+        depends_on(self.listing_dependency)
         # Wagtail's base queryset, not the endpoint's, which reads the session.
         return BaseAPIViewSet.get_queryset(self).exclude(
             collection__in=restricted_collections()
@@ -292,11 +321,15 @@ class CheckedImagesAPIViewSet(
 ):
     """Wagtail's images endpoint: public images only, 400s for bad values."""
 
+    listing_dependency = IMAGES
+
 
 class CheckedDocumentsAPIViewSet(
     CachedAPIMixin, QueryErrorsMixin, PublicMediaMixin, DocumentsAPIViewSet
 ):
     """Wagtail's documents endpoint: public documents only, 400s for bad values."""
+
+    listing_dependency = DOCUMENTS
 
 
 class CountedList(list):
@@ -345,6 +378,7 @@ class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
         # the tags themselves are few. Read them once, so that paginating
         # (which asks for the total) does not run the aggregate again.
         tags = CountedList(self.get_queryset().order_by(*self.orderings[order], "pk"))
+        depends_on(PAGES, *(tag_dependency(tag.pk) for tag in tags))
         page = self.paginate_queryset(tags)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -354,6 +388,7 @@ class TagsAPIViewSet(CachedAPIMixin, QueryErrorsMixin, BaseAPIViewSet):
         tag = tag_with_count(public_pages(site, HealthArticlePage), slug)
         if tag is None:
             raise Http404("No tag has that slug.")
+        depends_on(tag_dependency(tag.pk))
         return Response(self.get_serializer(tag).data)
 
     def check_query_parameters(self, queryset):

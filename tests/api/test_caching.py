@@ -5,14 +5,16 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.http import HttpResponse
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
+from health_articles import caching
 from health_articles.caching import (
     BUILDING_KEY,
-    RESPONSE_KEY,
+    GENERATION_KEY,
     StoredAPIResponseMiddleware,
+    answer_key,
 )
 from health_articles.references import formatting
 
@@ -139,11 +141,7 @@ def test_publishing_purges_the_api_urls_from_the_frontend_cache(article, change)
     assert "http://localhost/hip/" in purged  # Wagtail's own purge of the page
 
 
-def test_a_shared_redis_cache_carries_the_content_version(article):
-    from django.core.cache import caches
-
-    from health_articles import caching
-
+def test_a_shared_redis_cache_carries_the_generations(article):
     redis = {
         "default": {
             "BACKEND": "health_articles.cache_backend.ResilientRedisCache",
@@ -152,12 +150,12 @@ def test_a_shared_redis_cache_carries_the_content_version(article):
     }
     with override_settings(CACHES=redis):
         caches["default"].clear()
-        before = caching.content_version()
-        # Another process's publish, seen through Redis.
-        caches["default"].set(caching.VERSION_KEY, before + 5, timeout=None)
-        assert caching.content_version() == before + 5
-        caching.bump_content_version()
-        assert caching.content_version() > before + 5
+        before = caching.generation("page:1")
+        # Another process's change, seen through Redis.
+        caches["default"].set(GENERATION_KEY.format("page:1"), before + 5, None)
+        assert caching.generation("page:1") == before + 5
+        caching.changed("page:1")
+        assert caching.generation("page:1") not in (before, before + 5)
         caches["default"].clear()
 
 
@@ -175,9 +173,9 @@ def test_editing_site_settings_makes_responses_stale(client, article):
 
 
 def stored_key(client, url):
-    """The cache key of the stored response of ``url`` (built once here)."""
-    etag = client.get(url)["ETag"]
-    return RESPONSE_KEY.format(etag.strip('"'))
+    """The cache key of the stored answer of ``url`` (built once here)."""
+    client.get(url)
+    return answer_key(RequestFactory().get(url))
 
 
 def later(seconds, action):
@@ -189,9 +187,9 @@ def later(seconds, action):
 def test_a_response_another_request_is_building_is_waited_for(client, article):
     url = detail_url(article)
     key = stored_key(client, url)
+    theirs = {**cache.get(key), "content": b'{"built": "by the other request"}'}
     cache.delete(key)
     cache.set(BUILDING_KEY.format(key), 1)  # as a concurrent request does
-    theirs = (b'{"built": "by the other request"}', "application/json")
     thread = later(0.2, lambda: cache.set(key, theirs))
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -329,10 +327,12 @@ def test_a_response_not_stored_is_looked_up_once(client, article):
 )
 def test_every_accept_that_gets_json_shares_one_stored_answer(client, article, accept):
     url = detail_url(article)
-    key = stored_key(client, url)  # stored for a request without Accept
+    first = client.get(url)  # stored for a request without Accept
     extra = {"HTTP_ACCEPT": accept} if accept else {}
-    response = client.get(url, **extra)
-    assert RESPONSE_KEY.format(response["ETag"].strip('"')) == key
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response["ETag"] == first["ETag"]
+    assert len(queries) == 0
     assert response["Content-Type"] == "application/json"
 
 

@@ -17,7 +17,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, CollectionViewRestriction, Page
 
-from health_articles.caching import content_version
+from health_articles.caching import PAGES, generation, page_dependency
 from health_articles.models import HealthArticlePage
 
 from ..factories import HealthArticlePageFactory
@@ -47,13 +47,13 @@ def shows(client, url, change, seen):
 def test_stale_only_once_committed(client, article):
     url = f"/api/v2/pages/{article.pk}/"
     client.get(url)
-    version = content_version()
+    version = generation(page_dependency(article.pk))
     with transaction.atomic():
         article.title = "Retitled while the transaction is open"
         article.save_revision().publish()
-        # A request now must not store the old content under a new version.
-        assert content_version() == version
-    assert content_version() != version
+        # A request now must not store the old content as the new.
+        assert generation(page_dependency(article.pk)) == version
+    assert generation(page_dependency(article.pk)) != version
     assert client.get(url).json()["title"] == "Retitled while the transaction is open"
 
 
@@ -67,10 +67,11 @@ def test_a_live_page_saved_without_publishing(client, article):
 
 def test_a_draft_saved_on_a_live_page_changes_nothing(client, article):
     client.get(LISTING)
-    version = content_version()
+    names = [PAGES, page_dependency(article.pk)]
+    versions = [generation(name) for name in names]
     article.title = "A draft title"
     article.save_revision()
-    assert content_version() == version
+    assert [generation(name) for name in names] == versions
 
 
 def test_an_alias(client, article, index):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from health_articles.caching import bump_content_version
+from health_articles.caching import EVERYTHING, changed
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        bump_content_version()
+        changed(EVERYTHING)
         self.stdout.write("Stored API answers are stale; the next request rebuilds.")

@@ -1,0 +1,164 @@
+"""Stored answers are kept by what they depend on, not by one version of
+everything: a change makes stale the answers that show it, and no other."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from health_articles.api.serializers import ArticlePageSerializer
+from health_articles.models import ArticleAuthor, Person
+
+from ..factories import HealthArticlePageFactory, condition_section
+from ..helpers import publish
+
+LISTING = "/api/v2/pages/?type=health_articles.HealthArticlePage&fields=*"
+
+
+def detail(page):
+    return f"/api/v2/pages/{page.pk}/"
+
+
+def still_valid(client, url, response):
+    """Whether a conditional GET with ``response``'s ETag answers 304."""
+    return client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+@pytest.fixture
+def unrelated(index):
+    """An article sharing no tag and no condition with ``article``."""
+    page = HealthArticlePageFactory(
+        parent=index,
+        title="Sleep after surgery",
+        slug="sleep",
+        body=[condition_section("Insomnia")],
+    )
+    page.tags.add("sleep")
+    page.save()
+    return publish(page)
+
+
+@pytest.fixture
+def related(index, article):
+    """An article sharing the tag "hip pain" with ``article``."""
+    page = HealthArticlePageFactory(
+        parent=index, title="Walking with hip pain", slug="walking"
+    )
+    page.tags.add("hip pain")
+    page.save()
+    return publish(page)
+
+
+def test_publishing_one_article_leaves_the_others_valid(client, article, unrelated):
+    answers = {
+        url: client.get(url)
+        for url in [
+            detail(article),
+            detail(unrelated),
+            "/api/v2/tags/sleep/",
+            "/api/v2/tags/hip-pain/",
+            LISTING,
+        ]
+    }
+    article.title = "Massage for hip pain, revised"
+    publish(article)
+    assert still_valid(client, detail(unrelated), answers[detail(unrelated)])
+    assert still_valid(client, "/api/v2/tags/sleep/", answers["/api/v2/tags/sleep/"])
+    # What shows the article, or counts it, is built again.
+    assert not still_valid(client, detail(article), answers[detail(article)])
+    assert not still_valid(
+        client, "/api/v2/tags/hip-pain/", answers["/api/v2/tags/hip-pain/"]
+    )
+    assert not still_valid(client, LISTING, answers[LISTING])
+    assert client.get(detail(article)).json()["title"] == article.title
+
+
+def test_an_article_showing_another_as_related_follows_it(client, article, related):
+    before = client.get(detail(article))
+    assert [r["title"] for r in before.json()["related_articles"]] == [related.title]
+    related.title = "Walking again after hip pain"
+    publish(related)
+    titles = [
+        r["title"] for r in client.get(detail(article)).json()["related_articles"]
+    ]
+    assert titles == ["Walking again after hip pain"]
+
+
+def test_a_new_article_sharing_a_condition_joins_the_related(client, article):
+    assert client.get(detail(article)).json()["related_articles"] == []
+    newcomer = HealthArticlePageFactory(
+        parent=article.get_parent(), title="Hip arthritis and exercise", slug="ex"
+    )  # the factory's body has the same condition, and no tags
+    titles = [
+        r["title"] for r in client.get(detail(article)).json()["related_articles"]
+    ]
+    assert titles == [newcomer.title]
+
+
+def test_a_tag_taken_off_an_article_changes_that_tags_answer(client, article):
+    before = client.get("/api/v2/tags/joint-pain/")
+    assert before.json()["count"] == 1
+    article.tags.remove("joint pain")
+    publish(article)
+    assert client.get("/api/v2/tags/joint-pain/").status_code == 404
+
+
+def test_a_person_edited_changes_only_the_articles_naming_them(
+    client, article, unrelated
+):
+    person = Person.objects.create(name="A. Writer")
+    ArticleAuthor.objects.create(page=article, person=person)
+    publish(article)
+    mine, theirs = client.get(detail(article)), client.get(detail(unrelated))
+    person.name = "A. Writer, RMT"
+    person.save()
+    assert still_valid(client, detail(unrelated), theirs)
+    assert not still_valid(client, detail(article), mine)
+    names = [a["name"] for a in client.get(detail(article)).json()["authors"]]
+    assert names == ["A. Writer, RMT"]
+
+
+def test_a_listing_rebuilt_after_a_publish_serialises_one_article(
+    client, article, unrelated, related, monkeypatch
+):
+    client.get(LISTING)
+    article.title = "Massage for hip pain, revised"
+    publish(article)
+    serialised = []
+    original = ArticlePageSerializer.to_representation
+
+    def counting(self, instance):
+        serialised.append(instance.pk)
+        return original(self, instance)
+
+    monkeypatch.setattr(ArticlePageSerializer, "to_representation", counting)
+    with CaptureQueriesContext(connection) as rebuilt:
+        items = client.get(LISTING).json()["items"]
+    assert serialised == [article.pk]
+    assert [item["title"] for item in items] == [
+        "Massage for hip pain, revised",
+        unrelated.title,
+        related.title,
+    ]
+    # As built from cold, with every article serialised.
+    from django.core.cache import cache
+
+    cache.clear()
+    serialised.clear()
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(LISTING).json()["items"] == items
+    assert sorted(serialised) == sorted([article.pk, unrelated.pk, related.pk])
+    assert len(rebuilt) <= len(cold) + 1  # the ids, then the one article
+
+
+def test_answers_carry_their_dependencies_as_cache_tags(client, article):
+    answer = client.get(detail(article))
+    tags = answer["xkey"].split()
+    assert f"page:{article.pk}" in tags and "all" in tags and "pages" not in tags
+    assert answer["Surrogate-Key"] == answer["xkey"]
+    assert answer["Cache-Tag"].split(",") == tags
+    listing = client.get(LISTING)
+    assert {"pages", f"page:{article.pk}"} <= set(listing["xkey"].split())
+    stored = client.get(detail(article))  # answered from the cache: the same tags
+    assert stored["xkey"] == answer["xkey"]
+    preview = client.get("/api/v2/page_preview/?content_type=x&token=y")
+    assert not preview.has_header("xkey")
