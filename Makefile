@@ -73,7 +73,15 @@ serve-varnish: $(STAMP)
 	trap "kill $$!" EXIT INT TERM; \
 	VARNISH_URLS=http://127.0.0.1:$(VARNISH_PORT)/ $(MAKE) serve
 
-# API benchmark against stock Wagtail v2 and a ceiling view; ARGS="--articles 10000".
+# Benchmarks, each checking its targets and failing on a miss: the API
+# against stock Wagtail v2 (ARGS="--articles 10000"); with DATABASE_URL on
+# PostgreSQL, the load test, direct, through Varnish and with Redis stopped
+# (LOAD_ARGS="--seconds 60"); the reference parser's accuracy.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python bench/api_bench.py $(ARGS)
+	case "$$DATABASE_URL" in \
+	  postgres*) $(BIN)/python bench/load_test.py $(LOAD_ARGS) ;; \
+	  *) echo "== load test skipped: it needs DATABASE_URL on PostgreSQL" ;; \
+	esac
 	$(BIN)/python bench/reference_accuracy.py

@@ -1,23 +1,50 @@
 """Load test of the API (Locust): readers on the list, detail, tags and search.
 
-Run by bench/load_test.sh against gunicorn with PostgreSQL, while an editor's
+Run by bench/load_test.py against gunicorn with PostgreSQL, while an editor's
 publishing goes on; see docs/performance.md.
 """
 
 import random
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 TYPE = "type=health_articles.HealthArticlePage"
+OFFSETS = range(0, 200, 20)
+WORDS = ["hip", "pain", "trial"]
+IDS = f"pages/?{TYPE}&limit=100&fields=_,id"
+TAGS = "tags/?limit=20"
 
 
-class Reader(HttpUser):
+def listing(offset):
+    return f"pages/?{TYPE}&fields=*&limit=20&offset={offset}"
+
+
+def tag_filter(tag):
+    return f"pages/?{TYPE}&tag={tag}&limit=20"
+
+
+def search(word):
+    return f"pages/?{TYPE}&search={word}"
+
+
+def every_path(ids, tags):
+    """Each path the readers ask for (to warm the caches before measuring)."""
+    return [
+        *(listing(offset) for offset in OFFSETS),
+        *(f"pages/{pk}/" for pk in ids),
+        "tags/?order=-count",
+        *(tag_filter(tag) for tag in tags),
+        *(search(word) for word in WORDS),
+    ]
+
+
+class Reader(FastHttpUser):
     wait_time = between(0.05, 0.2)
 
     def on_start(self):
-        listing = self.client.get(f"/api/v2/pages/?{TYPE}&limit=100&fields=_,id").json()
-        self.ids = [item["id"] for item in listing["items"]]
-        tags = self.client.get("/api/v2/tags/?limit=20").json()
+        listed = self.client.get(f"/api/v2/{IDS}", name="ids").json()
+        self.ids = [item["id"] for item in listed["items"]]
+        tags = self.client.get(f"/api/v2/{TAGS}", name="tags").json()
         self.tags = [item["slug"] for item in tags["items"]]
 
     def read(self, path, name):
@@ -25,10 +52,7 @@ class Reader(HttpUser):
 
     @task(4)
     def list_articles(self):
-        offset = random.randrange(0, 200, 20)  # noqa: S311
-        self.read(
-            f"pages/?{TYPE}&fields=*&limit=20&offset={offset}", "list 20, all fields"
-        )
+        self.read(listing(random.choice(OFFSETS)), "list 20, all fields")  # noqa: S311
 
     @task(4)
     def article_detail(self):
@@ -40,10 +64,8 @@ class Reader(HttpUser):
 
     @task(2)
     def tag_filter(self):
-        tag = random.choice(self.tags)  # noqa: S311
-        self.read(f"pages/?{TYPE}&tag={tag}&limit=20", "tag filter")
+        self.read(tag_filter(random.choice(self.tags)), "tag filter")  # noqa: S311
 
     @task(1)
     def search(self):
-        word = random.choice(["hip", "pain", "trial"])  # noqa: S311
-        self.read(f"pages/?{TYPE}&search={word}", "search")
+        self.read(search(random.choice(WORDS)), "search")  # noqa: S311

@@ -29,7 +29,7 @@ def main():
         page.title = f"{page.title.split(' (rev')[0]} (rev {published})"
         page.save_revision().publish()
         published += 1
-        time.sleep(interval)
+        time.sleep(max(0, min(interval, until - time.monotonic())))
     print(f"published {published} revisions")
 
 

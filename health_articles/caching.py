@@ -2,8 +2,10 @@
 
 An answer depends on named parts of the content, its *dependencies*: each
 page it shows (``page:<id>``), the tags (``tag:<id>``) and condition names
-(``condition:<hash>``) related articles are chosen by, the listing of pages
-(``pages``), of images (``images``), of documents (``documents``), and
+(``condition:<hash>``) related articles are chosen by, the listings of
+pages (``pages``: any page change; ``live-pages``: which pages are live, and
+``taggings``: which page has which tag, for listings that select by nothing
+else), of images (``images``), of documents (``documents``), and
 ``all`` (sites, settings, privacy, moves: everything depends on it). The
 code that reads a part while an answer is built names it (``depends_on``);
 every committed change that readers could see names the parts it changed
@@ -46,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 EVERYTHING = "all"
 PAGES = "pages"
+LIVE_PAGES = "live-pages"
+TAGGINGS = "taggings"
 IMAGES = "images"
 DOCUMENTS = "documents"
 
@@ -191,18 +195,22 @@ def _record_unrecorded_change():
 def purge(names):
     """Ask each Varnish of ``HEALTH_ARTICLES_PURGE_URLS`` to drop what is
     tagged with any of ``names`` (the VCL in deploy/varnish/ answers a
-    ``PURGE`` with an ``xkey-purge`` header). A Varnish that does not answer
-    is logged, not fatal: its answers expire with their max-age."""
-    header = " ".join(sorted(names))
+    ``PURGE``). A change to which pages are live, or to everything (privacy,
+    sites, settings), is purged at once (``xkey-purge``): a withdrawn page is
+    never served again. An edit of what is live is purged softly
+    (``xkey-softpurge``): Varnish answers with what it has while it fetches
+    the new answer, so that readers do not wait for a publish. A Varnish
+    that does not answer is logged, not fatal: its answers expire with
+    their max-age."""
+    hard = bool({LIVE_PAGES, EVERYTHING} & set(names))
+    headers = {"xkey-purge" if hard else "xkey-softpurge": " ".join(sorted(names))}
     for url in getattr(settings, "HEALTH_ARTICLES_PURGE_URLS", ()):
         # http or https, as checks.E001 makes sure.
-        request = urllib.request.Request(  # noqa: S310
-            url, method="PURGE", headers={"xkey-purge": header}
-        )
+        request = urllib.request.Request(url, method="PURGE", headers=headers)  # noqa: S310
         try:
             urllib.request.urlopen(request, timeout=PURGE_TIMEOUT).close()  # noqa: S310
         except OSError as error:
-            logger.warning("Could not purge %s from %s: %s", header, url, error)
+            logger.warning("Could not purge %s from %s: %s", headers, url, error)
 
 
 def generation(name):

@@ -40,7 +40,9 @@ from .caching import (
     DOCUMENTS,
     EVERYTHING,
     IMAGES,
+    LIVE_PAGES,
     PAGES,
+    TAGGINGS,
     changed,
     condition_dependency,
     page_dependency,
@@ -123,63 +125,101 @@ def everything_stale(**kwargs):
     stale_after_commit(EVERYTHING)
 
 
-def shown_by(page, condition_index=None):
-    """The parts that change when ``page`` does: the listings, the page,
-    and the tags and condition names other articles are related by."""
-    names = {PAGES, page_dependency(page.pk)}
-    if isinstance(page, HealthArticlePageMixin):
-        through = tagged_items(type(page))
-        names.update(
-            tag_dependency(pk)
-            for pk in through.objects.filter(content_object_id=page.pk).values_list(
-                "tag_id", flat=True
-            )
-        )
-        index = page.condition_index if condition_index is None else condition_index
-        names.update(
-            condition_dependency(name)
-            for name in index.split(CONDITION_SEPARATOR)
-            if name
-        )
-    return names
+def conditions_of(condition_index):
+    return {
+        condition_dependency(name)
+        for name in condition_index.split(CONDITION_SEPARATOR)
+        if name
+    }
+
+
+def chosen_by(page, condition_index=None):
+    """The tags and condition names of ``page``: other articles choose their
+    related articles by them."""
+    if not isinstance(page, HealthArticlePageMixin):
+        return set()
+    through = tagged_items(type(page))
+    tags = through.objects.filter(content_object_id=page.pk)
+    index = page.condition_index if condition_index is None else condition_index
+    return {
+        *(tag_dependency(pk) for pk in tags.values_list("tag_id", flat=True)),
+        *conditions_of(index),
+    }
 
 
 def page_changed(sender, instance, **kwargs):
-    """Published or unpublished: stale, and purged from the CDN."""
-    stale_after_commit(*shown_by(instance))
+    """Published: stale, and purged from the CDN."""
+    stale_after_commit(PAGES, page_dependency(instance.pk))
     on_commit(lambda: purge_frontend_cache(instance))
+
+
+def page_withdrawn(sender, instance, **kwargs):
+    """Unpublished: the live pages are fewer, and related articles are
+    chosen without it."""
+    stale_after_commit(LIVE_PAGES, *chosen_by(instance))
+    page_changed(sender, instance)
 
 
 def _draft_only(update_fields):
     return bool(update_fields) and set(update_fields) <= DRAFT_FIELDS
 
 
-def article_about_to_change(sender, instance, update_fields=None, raw=False, **kw):
-    """Before an article is saved: what it showed readers goes stale too
-    (its condition names may be about to change)."""
-    if raw or instance.pk is None or _draft_only(update_fields):
+BEFORE = "_health_articles_before"
+
+
+def page_about_to_change(sender, instance, update_fields=None, raw=False, **kw):
+    """Before a page is saved: whether it was live, and its condition names
+    (kept on the instance for ``page_saved``)."""
+    if raw or _draft_only(update_fields):
         return
-    before = sender.objects.filter(pk=instance.pk).values("live", "condition_index")
-    before = before.first()
-    if before and before["live"]:
-        stale_after_commit(*shown_by(instance, before["condition_index"]))
+    before = None
+    if instance.pk is not None:
+        fields = ["live"]
+        if isinstance(instance, HealthArticlePageMixin):
+            fields.append("condition_index")
+        before = sender.objects.filter(pk=instance.pk).values(*fields).first()
+    before = before or {"live": False}
+    setattr(instance, BEFORE, (before["live"], before.get("condition_index", "")))
 
 
-def live_page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
-    """A live page saved without publishing (``page.save()``, a new alias or
-    copy, a move) changes what readers see; a draft saved on it does not."""
-    if instance.live and not raw and not _draft_only(update_fields):
-        stale_after_commit(*shown_by(instance))
+def page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
+    """A page saved (published, ``page.save()``, a new alias or copy, a
+    move): its answers and the listings go stale if it is or was live; the
+    live pages and the choice of related articles, if it went live or
+    stopped being live, or as far as its condition names changed. A draft
+    saved on it changes nothing readers see."""
+    if raw or _draft_only(update_fields):
+        return
+    after = getattr(instance, "condition_index", "")
+    was_live, before = getattr(instance, BEFORE, (instance.live, after))
+    if was_live != instance.live:
+        stale_after_commit(
+            LIVE_PAGES,
+            PAGES,
+            page_dependency(instance.pk),
+            *chosen_by(instance),
+            *conditions_of(before),
+        )
+    elif instance.live:
+        changed_names = conditions_of(before) ^ conditions_of(after)
+        stale_after_commit(PAGES, page_dependency(instance.pk), *changed_names)
 
 
 def page_deleted(sender, instance, **kwargs):
-    stale_after_commit(PAGES, page_dependency(instance.pk))
+    """Its taggings go with it (``tagging_changed``)."""
+    stale_after_commit(
+        LIVE_PAGES,
+        PAGES,
+        page_dependency(instance.pk),
+        *conditions_of(getattr(instance, "condition_index", "")),
+    )
 
 
-def tagging_changed(sender, instance, raw=False, **kwargs):
-    """A tag added to or taken from an article (when it is published)."""
-    if not raw:
-        stale_after_commit(tag_dependency(instance.tag_id))
+def tagging_changed(sender, instance, created=True, raw=False, **kwargs):
+    """A tag added to or taken from an article (when it is published; every
+    tagging is saved again then, unchanged ones with ``created`` false)."""
+    if created and not raw:
+        stale_after_commit(TAGGINGS, tag_dependency(instance.tag_id))
 
 
 def tag_changed(sender, instance, created=False, raw=False, **kwargs):
@@ -191,7 +231,10 @@ def tag_changed(sender, instance, created=False, raw=False, **kwargs):
         "content_object_id", flat=True
     )
     stale_after_commit(
-        PAGES, tag_dependency(instance.pk), *(page_dependency(pk) for pk in ids)
+        PAGES,
+        TAGGINGS,
+        tag_dependency(instance.pk),
+        *(page_dependency(pk) for pk in ids),
     )
 
 
@@ -236,18 +279,18 @@ def settings_changed(sender, instance, created=False, **kwargs):
 
 def register_signal_handlers():
     Page = apps.get_model(swapper.get_model_name("wagtailcore", "Page"))
-    for signal in (page_published, page_unpublished):
-        signal.connect(page_changed, dispatch_uid=f"health_articles_{signal}")
+    page_published.connect(page_changed, dispatch_uid="health_articles_published")
+    page_unpublished.connect(page_withdrawn, dispatch_uid="health_articles_unpublished")
     page_slug_changed.connect(
         everything_stale, dispatch_uid="health_articles_slug_changed"
     )
     post_page_move.connect(everything_stale, dispatch_uid="health_articles_moved")
     for model in apps.get_models():
         if issubclass(model, Page):
-            post_save.connect(live_page_saved, sender=model)
+            pre_save.connect(page_about_to_change, sender=model)
+            post_save.connect(page_saved, sender=model)
             post_delete.connect(page_deleted, sender=model)
         if issubclass(model, HealthArticlePageMixin) and not model._meta.abstract:
-            pre_save.connect(article_about_to_change, sender=model)
             through = tagged_items(model)
             post_save.connect(tagging_changed, sender=through)
             post_delete.connect(tagging_changed, sender=through)

@@ -1,7 +1,9 @@
 # Varnish in front of the site: the API's public answers are kept in memory
 # and purged by the cache tags the app puts in each answer's xkey header,
 # which it sends, as soon as a change is committed, in a PURGE request's
-# xkey-purge header (HEALTH_ARTICLES_PURGE_URLS). Everything else (pages,
+# xkey-purge header (withdrawals, privacy: gone at once) or xkey-softpurge
+# header (edits of live pages: served while fetched again), to each of
+# HEALTH_ARTICLES_PURGE_URLS. Everything else (pages,
 # the admin, previews, the browsable API) goes to the backend each time.
 #
 # `make serve-varnish` fills in the backend's port (BACKEND_PORT below).
@@ -27,11 +29,17 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Not allowed to purge"));
         }
-        if (!req.http.xkey-purge) {
-            return (synth(400, "A PURGE needs an xkey-purge header"));
+        # Gone at once (a page withdrawn, privacy changed).
+        if (req.http.xkey-purge) {
+            set req.http.x-purged = xkey.purge(req.http.xkey-purge);
+            return (synth(200, "Purged " + req.http.x-purged));
         }
-        set req.http.x-purged = xkey.purge(req.http.xkey-purge);
-        return (synth(200, "Purged " + req.http.x-purged));
+        # Stale: served while the new answer is fetched (within grace).
+        if (req.http.xkey-softpurge) {
+            set req.http.x-purged = xkey.softpurge(req.http.xkey-softpurge);
+            return (synth(200, "Purged softly " + req.http.x-purged));
+        }
+        return (synth(400, "A PURGE needs an xkey-purge or xkey-softpurge header"));
     }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);

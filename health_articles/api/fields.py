@@ -95,7 +95,11 @@ class RelatedArticlesField(Field):
     def to_representation(self, article) -> list[dict]:
         request = self.context["request"]
         router = self.context["router"]
-        candidates = self.context["view"].get_related_candidates()
+        view = self.context.get("view")
+        if hasattr(view, "get_related_candidates"):
+            candidates = view.get_related_candidates()
+        else:  # Wagtail's own PagesAPIViewSet serving the article
+            candidates = type(article).objects.live().public()
         related = related_articles(article, candidates)
         # Chosen by tags and condition names: a change to an article with
         # one of them may change the choice.

@@ -63,11 +63,12 @@ def test_publishing_one_article_leaves_the_others_valid(client, article, unrelat
     publish(article)
     assert still_valid(client, detail(unrelated), answers[detail(unrelated)])
     assert still_valid(client, "/api/v2/tags/sleep/", answers["/api/v2/tags/sleep/"])
-    # What shows the article, or counts it, is built again.
-    assert not still_valid(client, detail(article), answers[detail(article)])
-    assert not still_valid(
+    # Its tags count the same articles as before.
+    assert still_valid(
         client, "/api/v2/tags/hip-pain/", answers["/api/v2/tags/hip-pain/"]
     )
+    # What shows the article is built again.
+    assert not still_valid(client, detail(article), answers[detail(article)])
     assert not still_valid(client, LISTING, answers[LISTING])
     assert client.get(detail(article)).json()["title"] == article.title
 
@@ -92,6 +93,43 @@ def test_a_new_article_sharing_a_condition_joins_the_related(client, article):
         r["title"] for r in client.get(detail(article)).json()["related_articles"]
     ]
     assert titles == [newcomer.title]
+
+
+def test_an_article_withdrawn_changes_its_tags_counts(client, article, unrelated):
+    counted = client.get("/api/v2/tags/hip-pain/")
+    listed = client.get("/api/v2/tags/")
+    other = client.get("/api/v2/tags/sleep/")
+    article.unpublish()
+    assert client.get("/api/v2/tags/hip-pain/").status_code == 404
+    assert not still_valid(client, "/api/v2/tags/", listed)
+    assert still_valid(client, "/api/v2/tags/sleep/", other)
+    assert counted.json()["count"] == 1
+
+
+def test_a_tag_added_to_an_article_joins_the_tag_listings(client, article):
+    filtered = "/api/v2/pages/?tag=knee-pain"
+    assert client.get(filtered).json()["meta"]["total_count"] == 0
+    names = [tag["name"] for tag in client.get("/api/v2/tags/").json()["items"]]
+    assert "knee pain" not in names
+    article.tags.add("knee pain")
+    publish(article)
+    assert client.get(filtered).json()["meta"]["total_count"] == 1
+    names = [tag["name"] for tag in client.get("/api/v2/tags/").json()["items"]]
+    assert "knee pain" in names
+
+
+def test_a_condition_renamed_changes_the_related_articles(client, article):
+    newcomer = HealthArticlePageFactory(
+        parent=article.get_parent(),
+        title="Knees",
+        slug="knees",
+        body=[condition_section("Knee osteoarthritis")],
+    )
+    assert client.get(detail(article)).json()["related_articles"] == []
+    newcomer.body = [condition_section("Osteoarthritis of the hip")]
+    publish(newcomer)
+    titles = [r["title"] for r in client.get(detail(article)).json()["related_articles"]]
+    assert titles == ["Knees"]
 
 
 def test_a_tag_taken_off_an_article_changes_that_tags_answer(client, article):
@@ -157,8 +195,29 @@ def test_answers_carry_their_dependencies_as_cache_tags(client, article):
     assert answer["Surrogate-Key"] == answer["xkey"]
     assert answer["Cache-Tag"].split(",") == tags
     listing = client.get(LISTING)
-    assert {"pages", f"page:{article.pk}"} <= set(listing["xkey"].split())
+    assert {"live-pages", f"page:{article.pk}"} <= set(listing["xkey"].split())
     stored = client.get(detail(article))  # answered from the cache: the same tags
     assert stored["xkey"] == answer["xkey"]
     preview = client.get("/api/v2/page_preview/?content_type=x&token=y")
     assert not preview.has_header("xkey")
+
+
+def test_an_unfiltered_listing_follows_which_pages_are_live(
+    client, article, unrelated
+):
+    first = "/api/v2/pages/?type=health_articles.HealthArticlePage&limit=1"
+    by_title = first + "&title=" + article.title
+    answers = {url: client.get(url) for url in (first, by_title)}
+    assert [i["id"] for i in answers[first].json()["items"]] == [article.pk]
+    unrelated.title = "Sleep after surgery, revised"
+    publish(unrelated)
+    # Not in it, and no page went live or stopped being live.
+    assert still_valid(client, first, answers[first])
+    # A filter may select by what changed: built again.
+    assert not still_valid(client, by_title, answers[by_title])
+    newcomer = HealthArticlePageFactory(parent=article.get_parent(), title="New")
+    assert client.get(first).json()["meta"]["total_count"] == 3
+    newcomer.unpublish()
+    assert client.get(first).json()["meta"]["total_count"] == 2
+    unrelated.delete()
+    assert client.get(first).json()["meta"]["total_count"] == 1

@@ -425,3 +425,13 @@ def test_find_never_redirects_past_what_django_allows(client, article):
     response = client.get("/api/v2/pages/find/?html_path=%2F&x=" + "%E2%82%AC" * 2000)
     assert response.status_code == 400
     assert response.json()["message"].startswith("the query string is at most")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's search refuses these"
+)
+@pytest.mark.parametrize("search", ['"hip', "   ", 'hip "pain'])
+def test_postgresql_searches_what_stock_wagtail_searches(client, article, search):
+    for endpoint in ("pages", "images", "documents"):
+        response = client.get(f"/api/v2/{endpoint}/", {"search": search})
+        assert response.status_code == 200, response.content
