@@ -12,7 +12,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -23,6 +23,24 @@ SOCKET_TIMEOUT = 0.25
 RETRY_AFTER = 5.0
 
 
+class ReusedRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one redis-py client a connection pool: Django
+    makes one for every cache call, and building its table of response
+    callbacks costs more than a round trip to Redis. redis-py's client is
+    safe to share between threads (each call takes a pooled connection)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         options = {
@@ -31,6 +49,7 @@ class ResilientRedisCache(RedisCache):
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedRedisCacheClient
         self._down_until = 0.0
 
     def _call(self, method, fallback, *args, **kwargs):

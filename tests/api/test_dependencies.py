@@ -128,7 +128,9 @@ def test_a_condition_renamed_changes_the_related_articles(client, article):
     assert client.get(detail(article)).json()["related_articles"] == []
     newcomer.body = [condition_section("Osteoarthritis of the hip")]
     publish(newcomer)
-    titles = [r["title"] for r in client.get(detail(article)).json()["related_articles"]]
+    titles = [
+        r["title"] for r in client.get(detail(article)).json()["related_articles"]
+    ]
     assert titles == ["Knees"]
 
 
@@ -202,9 +204,7 @@ def test_answers_carry_their_dependencies_as_cache_tags(client, article):
     assert not preview.has_header("xkey")
 
 
-def test_an_unfiltered_listing_follows_which_pages_are_live(
-    client, article, unrelated
-):
+def test_an_unfiltered_listing_follows_which_pages_are_live(client, article, unrelated):
     first = "/api/v2/pages/?type=health_articles.HealthArticlePage&limit=1"
     by_title = first + "&title=" + article.title
     answers = {url: client.get(url) for url in (first, by_title)}
