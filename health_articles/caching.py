@@ -14,11 +14,12 @@ every committed change that readers could see names the parts it changed
 Each part has a *generation*: the value of one shared sequence when it last
 changed. A stored answer keeps the generation of each part it depends on and
 is served, or answered with a 304, while they are all unchanged; its ETag is
-made of them. Publishing one article so makes the listings, that article and
-the answers that show it or choose by its tags or conditions stale, and
-leaves every other article's detail and every other tag valid. Listings keep
-each article's serialised form the same way (``items``), so a listing
-rebuilt after a publish serialises the one article that changed.
+made of them. Publishing an edit of one live article so makes stale the
+answers that show it, and searches and listings filtered by fields, and
+leaves every other article's detail, listing page and tag valid. Listings
+keep each article's serialised form the same way (``items``), so a listing
+rebuilt after a publish serialises the one article that changed. Answers
+hold the date too: an article's review status moves on with it.
 
 The same names go out as cache tags (``Cache-Tag``, ``Surrogate-Key`` and
 ``xkey``) for a CDN or Varnish to purge by, and ``changed`` purges the
@@ -29,6 +30,7 @@ any process sharing the cache, wait for it rather than build it too.
 """
 
 import contextvars
+import datetime
 import hashlib
 import logging
 import time
@@ -70,6 +72,7 @@ BUILD_POLL = 0.02
 MAX_VARIANTS = 100
 VARIANTS_KEY = "health_articles:variants:{}"
 PURGE_TIMEOUT = 2
+PURGE_BATCH = 400
 
 
 def page_dependency(pk):
@@ -164,7 +167,7 @@ def _still_valid(store, held):
 _unrecorded_change = False
 
 
-def changed(*names):
+def changed(*names, purging=True):
     """Make stale what depends on any of ``names`` (after the change is
     committed), and purge it from the Varnish servers."""
     global _unrecorded_change
@@ -184,12 +187,14 @@ def changed(*names):
         else True
     )
     _unrecorded_change = bool(failed)
-    purge(names)
+    if purging:
+        purge(names)
 
 
 def _record_unrecorded_change():
+    # Varnish was purged when the change was made.
     if _unrecorded_change:
-        changed(EVERYTHING)
+        changed(EVERYTHING, purging=False)
 
 
 def purge(names):
@@ -202,15 +207,21 @@ def purge(names):
     the new answer, so that readers do not wait for a publish. A Varnish
     that does not answer is logged, not fatal: its answers expire with
     their max-age."""
-    hard = bool({LIVE_PAGES, EVERYTHING} & set(names))
-    headers = {"xkey-purge" if hard else "xkey-softpurge": " ".join(sorted(names))}
+    header = (
+        "xkey-purge" if {LIVE_PAGES, EVERYTHING} & set(names) else ("xkey-softpurge")
+    )
+    names = sorted(names)
+    # Under Varnish's 8 KB a header (a tag renamed names all its articles).
+    batches = [names[i : i + PURGE_BATCH] for i in range(0, len(names), PURGE_BATCH)]
     for url in getattr(settings, "HEALTH_ARTICLES_PURGE_URLS", ()):
-        # http or https, as checks.E001 makes sure.
-        request = urllib.request.Request(url, method="PURGE", headers=headers)  # noqa: S310
-        try:
-            urllib.request.urlopen(request, timeout=PURGE_TIMEOUT).close()  # noqa: S310
-        except OSError as error:
-            logger.warning("Could not purge %s from %s: %s", headers, url, error)
+        for batch in batches:
+            headers = {header: " ".join(batch)}
+            # http or https, as checks.E001 makes sure.
+            request = urllib.request.Request(url, method="PURGE", headers=headers)  # noqa: S310
+            try:
+                urllib.request.urlopen(request, timeout=PURGE_TIMEOUT).close()  # noqa: S310
+            except Exception as error:  # noqa: BLE001 (after commit: never fatal)
+                logger.warning("Could not purge %s from %s: %s", batch, url, error)
 
 
 def generation(name):
@@ -246,11 +257,16 @@ def _asks_for_random(request):
         return False
 
 
+def _today():
+    # An article's review status ("overdue") moves on with the date.
+    return datetime.date.today().isoformat()
+
+
 def answer_key(request):
     """The cache key of the answer to ``request`` (one for every Accept
     header that gets JSON)."""
     return ANSWER_KEY.format(
-        _digest(request.scheme, request.get_host(), request.get_full_path())
+        _digest(request.scheme, request.get_host(), request.get_full_path(), _today())
     )
 
 
@@ -412,7 +428,7 @@ def _room_for_a_variant(store, request):
     """Whether one more answer may be stored for the request's path."""
     limit = getattr(settings, "HEALTH_ARTICLES_API_MAX_VARIANTS", MAX_VARIANTS)
     key = VARIANTS_KEY.format(_digest(request.path))
-    store.add(key, 0, _timeout())
+    store.add(key, 0, _timeout() or DEFAULT_TIMEOUT)
     try:
         count = store.incr(key)
     except ValueError:  # expired between add and incr
@@ -420,24 +436,27 @@ def _room_for_a_variant(store, request):
     return count is not None and count <= limit
 
 
+# The query parameters that change how a listing serialises each item.
+ITEM_PARAMETERS = {"type", "fields", "citation_style", "rich_text_format", "site"}
+
+
 def items(request, objects, serialize):
     """``serialize(obj)`` of each of ``objects`` (ids, in order, and a
     function loading some of them: ``objects(ids)`` gives {id: object}),
     reusing each one's serialised form while what it depends on is
-    unchanged. The key holds what the request asks of each item (its type,
-    fields, style), not which items it selects or in what order."""
+    unchanged. The key holds what the request asks of each item
+    (``ITEM_PARAMETERS``), not which items it selects or in what order. An
+    item gone between the two (unpublished meanwhile) is left out."""
     lookup = getattr(request, LOOKUP, None)
     ids, load = objects
     if lookup is None or _timeout() == 0:
         loaded = load(ids)
-        return [serialize(loaded[pk]) for pk in ids]
+        return [serialize(loaded[pk]) for pk in ids if pk in loaded]
     store = lookup.store
     query = sorted(
-        (name, value)
-        for name, value in request.GET.lists()
-        if name not in {"limit", "offset", "order"}
+        (name, value) for name, value in request.GET.lists() if name in ITEM_PARAMETERS
     )
-    variant = _digest(request.scheme, request.get_host(), request.path, query)
+    variant = _digest(request.scheme, request.get_host(), request.path, query, _today())
     keys = {pk: ITEM_KEY.format(variant, pk) for pk in ids}
     stored = store.get_many(list(keys.values()))
     entries = {pk: stored[keys[pk]] for pk in ids if keys[pk] in stored}
@@ -451,6 +470,7 @@ def items(request, objects, serialize):
     missing = [pk for pk in ids if pk not in data]
     if missing:
         loaded = load(missing)
+        missing = [pk for pk in missing if pk in loaded]
         built = {}
         for pk in missing:
             with collecting() as item_names:
@@ -468,7 +488,7 @@ def items(request, objects, serialize):
                 },
                 _timeout(),
             )
-    return [data[pk] for pk in ids]
+    return [data[pk] for pk in ids if pk in data]
 
 
 def _private(response):

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -311,7 +311,10 @@ class HealthArticlePageMixin(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, *changed}
-        super().save(*args, **kwargs)
+        # One transaction with its tags, references and people (committed
+        # after the row): stored answers go stale once all are in.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

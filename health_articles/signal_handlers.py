@@ -154,9 +154,8 @@ def page_changed(sender, instance, **kwargs):
 
 
 def page_withdrawn(sender, instance, **kwargs):
-    """Unpublished: the live pages are fewer, and related articles are
-    chosen without it."""
-    stale_after_commit(LIVE_PAGES, *chosen_by(instance))
+    """Unpublished (its save, ``page_saved``, names the rest)."""
+    stale_after_commit(LIVE_PAGES)
     page_changed(sender, instance)
 
 
@@ -233,6 +232,8 @@ def tag_changed(sender, instance, created=False, raw=False, **kwargs):
     stale_after_commit(
         PAGES,
         TAGGINGS,
+        IMAGES,  # their meta.tags
+        DOCUMENTS,
         tag_dependency(instance.pk),
         *(page_dependency(pk) for pk in ids),
     )
@@ -262,6 +263,13 @@ def media_changed(listing):
 
 image_changed = media_changed(IMAGES)
 document_changed = media_changed(DOCUMENTS)
+
+
+def bulk_action_done(request, action_type, objects, action, **kwargs):
+    """The admin's bulk actions (moving images or documents to another
+    collection, tagging them, publishing pages) may write with
+    ``QuerySet.update()``, which sends no signal."""
+    everything_stale()
 
 
 def discard_previews(sender, instance, **kwargs):

@@ -9,8 +9,10 @@ from .admin import urls as admin_urls
 from .admin.listing import HealthArticleListingViewSet
 from .citations.editor import register_citation_feature
 from .models import HealthArticlePage, HealthArticlePageMixin
+from .signal_handlers import bulk_action_done
 
 hooks.register("register_rich_text_features", register_citation_feature)
+hooks.register("after_bulk_action", bulk_action_done)
 
 
 @hooks.register("register_admin_urls")

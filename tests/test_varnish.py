@@ -138,3 +138,13 @@ def test_purges_come_from_the_app_only(varnish):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)
     assert refused.value.code == 400
+
+
+def test_a_missing_page_is_never_kept(varnish, article, index):
+    url = f"{varnish}/api/v2/pages/?type=health_articles.HealthArticlePage&slug=new"
+    assert json.loads(get(url)[2])["meta"]["total_count"] == 0
+    missing = f"{varnish}/api/v2/tags/new-tag/"
+    assert [get(missing)[:2] for _ in range(2)] == [(404, "MISS")] * 2
+    article.tags.add("new tag")
+    publish(article)
+    assert get(missing)[0] == 200

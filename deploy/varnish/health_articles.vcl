@@ -62,13 +62,17 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
-    # Answers marked private or no-store (order=random, errors of one
-    # request) are never kept: Varnish's own rules pass them on.
-    if (beresp.http.xkey) {
-        # Unchanged answers may be served a little past their max-age while
-        # one is fetched again; changed ones are purged, not aged out.
-        set beresp.grace = 30s;
+    # Only answers the app tagged (public 200s) are kept: a 404 or a
+    # redirect carries no tags, so no purge could reach it.
+    if (!beresp.http.xkey) {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
     }
+    # Unchanged answers may be served a little past their max-age while one
+    # is fetched again; changed ones are purged, not aged out. Answers
+    # marked private or no-store are never kept: Varnish's own rules follow.
+    set beresp.grace = 30s;
 }
 
 sub vcl_deliver {

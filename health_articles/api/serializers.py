@@ -5,7 +5,7 @@ from rest_framework import serializers
 from wagtail.api.utils import get_full_url
 from wagtail.api.v2.serializers import PageParentField, PageSerializer
 
-from ..caching import depends_on, page_dependency
+from ..caching import LIVE_PAGES, depends_on, page_dependency
 
 
 class VisibleParentField(PageParentField):
@@ -16,8 +16,9 @@ class VisibleParentField(PageParentField):
         if not parent_path:
             return None
         parent = self.context["base_queryset"].filter(path=parent_path).first()
-        if parent is not None:
-            depends_on(page_dependency(parent.pk))
+        # Not public (null): it shows once it goes live (or public, which
+        # changes everything).
+        depends_on(page_dependency(parent.pk) if parent else LIVE_PAGES)
         return parent
 
 

@@ -221,3 +221,34 @@ def test_an_unfiltered_listing_follows_which_pages_are_live(client, article, unr
     assert client.get(first).json()["meta"]["total_count"] == 2
     unrelated.delete()
     assert client.get(first).json()["meta"]["total_count"] == 1
+
+
+def test_a_child_of_a_page_not_live_follows_it_going_live(client, article):
+    index = article.get_parent().specific
+    index.unpublish()
+    assert client.get(detail(article)).json()["meta"]["parent"] is None
+    publish(index)
+    parent = client.get(detail(article)).json()["meta"]["parent"]
+    assert parent["id"] == index.pk
+
+
+def test_the_admins_bulk_actions_make_answers_stale(client, editor_client, db):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    root = Collection.get_first_root_node()
+    locked = root.add_child(name="Locked")
+    CollectionViewRestriction.objects.create(
+        collection=locked, restriction_type="login"
+    )
+    image = Image.objects.create(title="Scan", file=get_test_image_file())
+    assert client.get("/api/v2/images/").json()["meta"]["total_count"] == 1
+    # "Add to collection", which moves them with QuerySet.update().
+    response = editor_client.post(
+        f"/admin/bulk/wagtailimages/image/add_to_collection/?id={image.pk}",
+        {"collection": locked.pk},
+    )
+    assert response.status_code == 302
+    assert Image.objects.get(pk=image.pk).collection_id == locked.pk
+    assert client.get("/api/v2/images/").json()["meta"]["total_count"] == 0
