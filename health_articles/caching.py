@@ -59,6 +59,7 @@ SEQUENCE_KEY = "health_articles:sequence"
 GENERATION_KEY = "health_articles:generation:{}"
 ANSWER_KEY = "health_articles:answer:{}"
 ITEM_KEY = "health_articles:item:{}:{}"
+SELECTION_KEY = "health_articles:selection:{}"
 DEFAULT_CACHE_CONTROL = "public, max-age=60"
 DEFAULT_TIMEOUT = 60 * 60
 # While one request builds an answer, others asking for it wait this long
@@ -66,10 +67,12 @@ DEFAULT_TIMEOUT = 60 * 60
 BUILDING_KEY = "{}:building"
 BUILD_WAIT = 10
 BUILD_POLL = 0.02
-# At most this many answers are stored for one path (query strings aside),
-# unless HEALTH_ARTICLES_API_MAX_VARIANTS says otherwise: beyond, answers
-# are built each time rather than fill the cache.
-MAX_VARIANTS = 100
+# At most this many answers are stored for one path (query strings aside)
+# in VARIANTS_WINDOW seconds, unless HEALTH_ARTICLES_API_MAX_VARIANTS says
+# otherwise: beyond, answers are built each time rather than a flood of
+# query strings filling the cache.
+MAX_VARIANTS = 1000
+VARIANTS_WINDOW = 10 * 60
 VARIANTS_KEY = "health_articles:variants:{}"
 PURGE_TIMEOUT = 2
 PURGE_BATCH = 400
@@ -428,12 +431,34 @@ def _room_for_a_variant(store, request):
     """Whether one more answer may be stored for the request's path."""
     limit = getattr(settings, "HEALTH_ARTICLES_API_MAX_VARIANTS", MAX_VARIANTS)
     key = VARIANTS_KEY.format(_digest(request.path))
-    store.add(key, 0, _timeout() or DEFAULT_TIMEOUT)
+    store.add(key, 0, VARIANTS_WINDOW)
     try:
         count = store.incr(key)
     except ValueError:  # expired between add and incr
         return True
     return count is not None and count <= limit
+
+
+def selection(request, names, select):
+    """``select()``: the ids of a listing's page of results and its total
+    count, kept while ``names`` (what decides which pages it holds, in what
+    order) are unchanged: after an edit of a live page, a listing is built
+    again without counting or ordering the pages anew."""
+    lookup = getattr(request, LOOKUP, None)
+    if lookup is None or _timeout() == 0 or _asks_for_random(request):
+        return select()
+    store = lookup.store
+    key = SELECTION_KEY.format(
+        _digest(request.scheme, request.get_host(), request.get_full_path())
+    )
+    entry = store.get(key)
+    if entry is not None and _still_valid(store, entry["generations"]):
+        return entry["value"]
+    value = select()
+    held = generations(store, {EVERYTHING, *names})
+    if not _built_since(lookup.sequence, held):
+        store.set(key, {"value": value, "generations": held}, _timeout())
+    return value
 
 
 # The query parameters that change how a listing serialises each item.

@@ -169,7 +169,12 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Answers, each article's serialised form and the generations of
+        # what they depend on: Django's 300 entries would cull them early.
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
         "citations": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "citations",

@@ -140,16 +140,23 @@ class HealthArticlePagesAPIViewSet(
         """Wagtail's listing, each page's serialised form reused while what
         it shows is unchanged (``caching.items``): after a publish, only the
         page that changed is loaded and serialised again."""
-        depends_on(*self._selection_dependencies())
+        chosen_by = self._selection_dependencies()
+        depends_on(*chosen_by)
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)
-        page = self.paginate_queryset(queryset)
-        if not isinstance(page, QuerySet):  # search results, in their order
+        if not isinstance(queryset, QuerySet):  # search results, in their order
+            page = self.paginate_queryset(queryset)
             return self.get_paginated_response(
                 self.get_serializer(page, many=True).data
             )
-        ids = list(page.prefetch_related(None).values_list("pk", flat=True))
+
+        def select():
+            page = self.paginate_queryset(queryset)
+            ids = list(page.prefetch_related(None).values_list("pk", flat=True))
+            return ids, self.paginator.total_count
+
+        ids, self.paginator.total_count = caching.selection(request, chosen_by, select)
         # One serializer for all, as a list's: its fields are built once.
         serializer = self.get_serializer([], many=True).child
         data = caching.items(

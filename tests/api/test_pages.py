@@ -326,7 +326,14 @@ def test_private_articles_are_not_served(
             "first_published_at",
         ),
         ("?locale=xx", "locale"),
-        ("?search=%22hip", "search"),
+        pytest.param(
+            "?search=%22hip",
+            "search",
+            marks=pytest.mark.skipif(
+                connection.vendor == "postgresql",
+                reason="PostgreSQL searches it, as stock Wagtail does",
+            ),
+        ),
         ("?offset=x", "offset"),
         ("?search_operator=maybe", "search_operator"),
         ("?citation_style=mla", "citation_style"),
