@@ -154,12 +154,13 @@ def build(articles):
     call_command("update_index", verbosity=0)
 
 
-RE_STORED = re.compile(r"health_articles:(answer|item|selection|generation|sequence)")
+RE_STORED = re.compile(r"health_articles:(answer|item|selection):")
 
 
 def forget_answers():
-    """Drop every stored answer, article and selection (not the site's other
-    cached data: the bench settings' cache is the process's memory)."""
+    """Drop every stored answer, article and selection, keeping the
+    generations and the site's other cached data (the bench settings' cache
+    is the process's memory)."""
     stored = caches["default"]
     with stored._lock:
         for key in [k for k in stored._cache if RE_STORED.search(k)]:
