@@ -28,9 +28,9 @@ def tags_are_case_insensitive(app_configs, **kwargs):
 
 @register(Tags.caches, deploy=True)
 def stored_answers_are_shared(app_configs, **kwargs):
-    """Stored API answers and the content version live in the default cache:
-    in a cache of each process's own, a change reaches one worker and the
-    others go on serving what they stored."""
+    """Stored API answers and the generations of what they depend on live in
+    the default cache: in a cache of each process's own, a change reaches
+    one worker and the others go on serving what they stored."""
     timeout = getattr(settings, "HEALTH_ARTICLES_API_CACHE_TIMEOUT", DEFAULT_TIMEOUT)
     backend = settings.CACHES.get(DEFAULT_CACHE_ALIAS, {}).get("BACKEND", "")
     if timeout == 0 or backend not in PER_PROCESS_CACHES:

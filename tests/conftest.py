@@ -17,7 +17,7 @@ from .helpers import publish
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no stored API responses, content version or
+    """Each test starts with no stored API answers, generations or
     formatted citations."""
     for store in caches.all():
         store.clear()

@@ -31,15 +31,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
     }
 
-# Stored API answers and the content version must be one for every worker:
-# without REDIS_URL, they live in the database (`manage.py createcachetable`,
-# which `make serve` runs), never in each process's memory.
+# Stored API answers and the generations of what they depend on must be one
+# for every worker: without REDIS_URL, they live in the database
+# (`manage.py createcachetable`, which `make serve` runs), never in each
+# process's memory.
 if not os.environ.get("REDIS_URL"):
     CACHES = {
         alias: {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": f"health_articles_{alias}_cache",
-            # Django's 300 would cull the content version with the answers.
+            # Django's 300 would cull the generations with the answers.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
         for alias in ("default", "citations")
