@@ -157,13 +157,19 @@ def nlm_date(match: re.Match) -> dict | None:
 # --------------------------------------------------------------------------
 # Names
 
+# Capital and small letters, Latin (with its accented and extended letters),
+# Greek and Cyrillic: initials are not only ASCII ("Øiestad BE", "Kaiser, Ł.").
+UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0410-\u042f"
+LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u03b1-\u03c9\u0430-\u044f"
 VANCOUVER_NAME = re.compile(
     r"^(?P<family>[^\W\d_][^,;]*?)\s+"
-    r"(?P<given>[A-Z]{1,4}|[A-Z](?:[ -][A-Z]){1,3})"
+    rf"(?P<given>[{UPPER}]{{1,4}}|[{UPPER}](?:[ -][{UPPER}]){{1,3}})"
     r"(?:\s+(?P<suffix>Jr|Sr|2nd|3rd|4th|II|III|IV))?$"
 )
-PERIOD_INITIALS = re.compile(r"^(?:(?:[A-Z][a-z]?\.|[A-Z](?![a-z]))\s?-?\s?){1,5}$")
-GIVEN_WORDS = re.compile(r"^(?:(?:[A-Z][\w'\u2019-]+|[A-Z]\.?)\s?){1,4}$")
+PERIOD_INITIALS = re.compile(
+    rf"^(?:(?:[{UPPER}][{LOWER}]?\.|[{UPPER}](?![{LOWER}]))\s?-?\s?){{1,5}}$"
+)
+GIVEN_WORDS = re.compile(rf"^(?:(?:[{UPPER}][\w'\u2019-]+|[{UPPER}]\.?)\s?){{1,4}}$")
 PARTICLES = {"van", "von", "de", "der", "den", "da", "del", "della", "di", "du"}
 PARTICLES |= {"la", "le", "dos", "das", "ten", "ter", "af", "zu", "bin", "ibn"}
 ORG_CONNECTORS = {"of", "for", "and", "the", "on", "in", "&", "de", "des", "du"}
@@ -182,7 +188,7 @@ def normalise_given(given: str) -> str:
     "John P. A." -> "John P A".
     """
     given = clean_space(given).strip(",")
-    if re.fullmatch(r"[A-Z]{1,4}", given):
+    if re.fullmatch(rf"[{UPPER}]{{1,4}}", given):
         return " ".join(given)
     given = re.sub(r"\.\s*-\s*", "-", given)
     given = re.sub(r"\.\s*", " ", given)
@@ -213,8 +219,36 @@ def natural_name(text: str) -> dict:
     return person(" ".join(words[start:]), " ".join(words[:start]), suffix)
 
 
+def initials_first(text: str) -> bool:
+    """ "A. B. Family", "J.-P. Family", "Ł. Kaiser": a personal name as IEEE
+    prints it, initials before a capitalised family name."""
+    words = clean_space(text).split(" ")
+    return (
+        2 <= len(words) <= 5
+        and all(PERIOD_INITIALS.match(word) for word in words[:-1])
+        and words[-1][:1].isupper()
+        and not PERIOD_INITIALS.match(words[-1])
+    )
+
+
+def parse_initials_first_authors(text: str) -> list[dict] | None:
+    """Names like "A. B. Family, C. Other, and D. Third" (IEEE), or None."""
+    text = strip_end(ET_AL.sub("", clean_space(text)), ".,;: ")
+    pieces = [
+        piece.strip()
+        for piece in re.split(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+", text)
+        if piece.strip()
+    ]
+    if pieces and all(initials_first(piece) for piece in pieces):
+        return [natural_name(piece) for piece in pieces]
+    return None
+
+
 def looks_like_org(text: str) -> bool:
-    """A group or organisation name: capitalised words and connectors only."""
+    """A group or organisation name: capitalised words and connectors only
+    (and not a personal name with initials first)."""
+    if initials_first(text):
+        return False
     words = clean_space(text).split(" ")
     if not words[0] or not 1 <= len(words) <= 12 or "[" in text:
         return False
@@ -259,6 +293,9 @@ def parse_vancouver_authors(text: str) -> list[dict] | None:
             names.append(person)
         elif len(pieces) == 1 and looks_like_org(piece):
             names.append({"literal": piece})
+        elif not names and len(groups) == 1 and _org_with_commas(groups[0]):
+            # "National Academies of Sciences, Engineering, and Medicine"
+            return [{"literal": clean_space(groups[0])}]
         else:
             return None
     for group in groups[1:]:
@@ -270,6 +307,18 @@ def parse_vancouver_authors(text: str) -> list[dict] | None:
         else:
             return None
     return names
+
+
+def _org_with_commas(text: str) -> bool:
+    """One organisation whose name holds commas: capitalised words and
+    connectors, the last piece opened by "and" or "&"."""
+    pieces = [piece.strip() for piece in text.split(",")]
+    return (
+        len(pieces) >= 3
+        and re.match(r"(?:and|&)\s", pieces[-1]) is not None
+        and looks_like_org(text.replace(",", ""))
+        and not any(_vancouver_piece(piece) for piece in pieces)
+    )
 
 
 def _name_tokens(text: str) -> list[str]:
@@ -330,7 +379,11 @@ def parse_natural_authors(text: str) -> list[dict]:
 
 def parse_any_authors(text: str) -> list[dict] | None:
     """Whichever author-list form fits the text."""
-    return parse_vancouver_authors(text) or parse_inverted_authors(text)
+    return (
+        parse_initials_first_authors(text)
+        or parse_vancouver_authors(text)
+        or parse_inverted_authors(text)
+    )
 
 
 def name_from_text(text: str) -> dict:
@@ -353,3 +406,57 @@ def split_role(text: str) -> tuple[str, str]:
     if match := EDITOR_ROLE.search(text):
         return text[: match.start()].strip(), "editor"
     return text, "author"
+
+
+# --------------------------------------------------------------------------
+# What a reference says it is
+
+THESIS = re.compile(r"\b(?:thesis|dissertation|diss\.|ph\.?\s?d|doctoral|master)", re.I)
+REPORT = re.compile(r"\b(?:report|guideline|technical|working paper)\b", re.I)
+# What a style prints in brackets after a title or a container to say what
+# it is ("[dissertation]", "[Preprint]", "[Internet]", "[abstract]"): not part
+# of the title; a thesis's may name its university ("[Doctoral dissertation,
+# Princeton University]").
+DESIGNATOR = re.compile(
+    r"\s*\[(?P<kind>[^\[\],]*?(?:dissertation|thesis|abstract|preprint|internet"
+    r"|online|translation|editorial|letter|review|video|podcast)[^\[\],]*)"
+    r"(?:,\s*(?P<by>[^\[\]]+))?\]",
+    re.IGNORECASE,
+)
+
+
+def cut_designators(
+    text: str, csl: dict, only_with_publisher=False, keep: tuple[str, ...] = ()
+) -> str:
+    """Move what brackets say a reference is ("[dissertation]", "[Doctoral
+    dissertation, Princeton University]", "[Preprint]") into ``csl`` (as
+    ``genre`` and, for a thesis, ``publisher``) and return the rest."""
+
+    def cut(match: re.Match) -> str:
+        kind = match["kind"].strip()
+        if (only_with_publisher and not match["by"]) or kind.lower() in keep:
+            return match.group(0)
+        csl.setdefault("genre", match["kind"].strip())
+        if match["by"]:
+            csl.setdefault("publisher", strip_end(match["by"]))
+        return ""
+
+    return DESIGNATOR.sub(cut, text)
+
+
+def genre_type(genre: str) -> str | None:
+    """The CSL type a genre names ("Doctoral dissertation": thesis), if any."""
+    if THESIS.search(genre or ""):
+        return "thesis"
+    if REPORT.search(genre or ""):
+        return "report"
+    return None
+
+
+# A thesis whose genre and university a style prints where a container goes
+# (Chicago: "Master's thesis, Massachusetts Institute of Technology").
+THESIS_SOURCE = re.compile(
+    r"^(?:PhD|Ph\.\s?D\.?|Doctoral|Master['\u2019]?s?|MSc|MA|MD)\s+"
+    r"(?:diss(?:ertation)?\.?|thesis)\s*[,.:]?\s*(?P<by>.*)$",
+    re.IGNORECASE,
+)

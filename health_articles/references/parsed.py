@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .csl import CONTAINED_TYPES, DEFAULT_TYPE, ordered
 from .keys import own_key, unique_keys
-from .normalise import clean_space
+from .normalise import THESIS_SOURCE, clean_space, strip_end
 
 
 @dataclass
@@ -57,6 +57,12 @@ def finish(csl: dict, review: list[str], raw: str, style: str) -> ParsedReferenc
     """The reference a reader made of ``raw``: its type guessed where the
     reader found none, text variables spaced regularly, empty ones dropped,
     the rest in order, and what it lacks added to ``review`` (once a field)."""
+    if thesis := THESIS_SOURCE.match(csl.get("container-title", "")):
+        csl["type"] = "thesis"
+        del csl["container-title"]
+        if thesis["by"] and not csl.get("publisher"):
+            csl["publisher"] = strip_end(thesis["by"])
+        review = [entry for entry in review if not entry.startswith("type")]
     if "type" not in csl:
         if csl.get("container-title"):
             csl["type"] = DEFAULT_TYPE

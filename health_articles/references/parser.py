@@ -29,17 +29,22 @@ Plain Python with no Django imports.
 
 import re
 
+from . import learned
 from .csl import DEFAULT_TYPE
 from .identifiers import IDENTIFIERS, checked
 from .normalise import (
     DASH_CLASS,
     DASHES,
+    LOWER,
     MONTH,
     NLM_DATE,
     ORG_CONNECTORS,
+    UPPER,
     YEAR,
     clean_space,
+    cut_designators,
     expand_page_range,
+    genre_type,
     nlm_date,
     parse_any_authors,
     parse_date,
@@ -76,8 +81,46 @@ def _strip_marker(line: str) -> str:
     return LIST_MARKER.sub("", line, count=1).strip()
 
 
+# Words that keep their hyphen when a line break follows it ("meta-\nanalysis");
+# other words broken by a hyphen at a line's end are joined ("osteo-\narthritis").
+HYPHENATED_PREFIXES = frozenset(
+    [
+        "anti",
+        "co",
+        "cross",
+        "double",
+        "evidence",
+        "follow",
+        "high",
+        "long",
+        "low",
+        "meta",
+        "mid",
+        "multi",
+        "non",
+        "placebo",
+        "post",
+        "pre",
+        "self",
+        "short",
+        "single",
+        "well",
+    ]
+)
+
+
 def _join_lines(lines: list[str]) -> str:
-    return " ".join(line.strip() for line in lines if line.strip())
+    joined = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        broken = re.search(r"(?:^|\W)([^\W\d_]+)[-\u00ad]$", joined)
+        if broken and line[:1].islower():
+            keep = broken.group(1).lower() in HYPHENATED_PREFIXES
+            joined = (joined if keep else joined[:-1]) + line
+        else:
+            joined = f"{joined} {line}" if joined else line
+    return joined
 
 
 def _split_marked(lines: list[str]) -> list[list[str]]:
@@ -136,12 +179,14 @@ def _continues(previous: str, line: str) -> bool:
     """Whether, in a list of one reference a line, ``line`` carries on the
     reference of ``previous``: a paste that kept its wrapping.
 
-    It does when it starts in lower case, or when the line above stops
+    It does when it starts in lower case or with a digit (a source wrapped
+    before "2014;66(3):622-36": references start with a name or a title,
+    and list numbers are markers), or when the line above stops
     mid-sentence (on a letter or , ; : - &) and is not a short heading such
     as "References" or a line ending in a link.
     """
     previous, line = previous.strip(), line.strip()
-    if line[:1].islower():
+    if line[:1].islower() or line[:1].isdigit():
         return True
     words = previous.split()
     if len(words) < 4 or re.match(r"(?:https?://|www\.|doi:|10\.\d)", words[-1]):
@@ -225,8 +270,10 @@ def _is_abbreviation(text: str, index: int) -> bool:
         return True
     # An initial followed by another initial: "F. H. C. Crick", "J. D., and".
     return bool(
-        re.fullmatch(r"[A-Z]", token)
-        and re.match(r" (?:[A-Z]\.|[A-Z][a-z]*,)", text[index + 1 : index + 5])
+        re.fullmatch(rf"[{UPPER}]", token)
+        and re.match(
+            rf" (?:[{UPPER}]\.|[{UPPER}][{LOWER}]*,)", text[index + 1 : index + 5]
+        )
     )
 
 
@@ -566,17 +613,36 @@ def parse_reference(text: str) -> ParsedReference:
 
 
 def _parse_reference(raw: str) -> ParsedReference:
-    csl: dict = {}
-    review: list[str] = []
     text = clean_space(raw)
     if len(text) > MAX_REFERENCE_LENGTH:
-        csl["type"] = DEFAULT_TYPE
-        review.append("type: text too long to be one reference; not parsed")
-        return finish(csl, review, raw, "none")
-    body = extract_identifiers(text, csl, review)
+        review = ["type: text too long to be one reference; not parsed"]
+        return finish({"type": DEFAULT_TYPE}, review, raw, "none")
     # BMJ's "cite this" text pasted without its formatting runs "et al" into
-    # the title ("Krommes K, et alFemoroacetabular"): restore the stop.
-    body = re.sub(r"\bet al\.?(?=[A-Z])", "et al. ", body)
+    # the title ("Krommes K, et alFemoroacetabular"), and PDFs lose the space
+    # after an initial ("Bierma-Zeinstra S.Osteoarthritis"): restore them.
+    text = re.sub(r"\bet al\.?(?=[A-Z])", "et al. ", text)
+    text = LOST_SPACE.sub(". ", text)
+    identifiers: dict = {}
+    noted: list[str] = []
+    body = extract_identifiers(text, identifiers, noted)
+    designated: dict = {}
+    # The rules read "[Internet]" themselves (a web page); other brackets that
+    # say what a reference is ("[dissertation]", "[Preprint]") are cut out.
+    plain = cut_designators(body, designated, keep=("internet", "online"))
+    rules = _read_by_rules(plain, dict(identifiers), list(noted), raw)
+    if genre_type(designated.get("genre", "")) == "thesis":
+        rules.csl["type"] = "thesis"
+        rules.csl.setdefault("publisher", designated.get("publisher"))
+        rules.needs_review = [e for e in rules.needs_review if not e.startswith("type")]
+    model, confidence = learned.read(body)
+    return choose(rules, model, confidence, identifiers, noted, raw)
+
+
+# A full stop between an initial and a capitalised word, without its space.
+LOST_SPACE = re.compile(rf"(?<=\b[{UPPER}])\.(?=[{UPPER}][{LOWER}]{{2,}})")
+
+
+def _read_by_rules(body: str, csl: dict, review: list[str], raw: str):
     style = ""
     for parser in (
         _parse_author_date,
@@ -593,6 +659,99 @@ def _parse_reference(raw: str) -> ParsedReference:
     if published and "issued" not in csl:
         csl["issued"] = published
     return finish(csl, review, raw, style)
+
+
+# -- Choosing between the rules and the model
+
+# The variables the two readers are compared on.
+COMPARED = (
+    "type",
+    "author",
+    "editor",
+    "title",
+    "container-title",
+    "issued",
+    "volume",
+    "issue",
+    "page",
+    "publisher",
+)
+# The model overrules a gap the rules left when it is at least this sure of
+# the field (the marginal probability of its least sure token); where its
+# reading is kept, a field it is less sure of than UNSURE is named in
+# ``needs_review``; where the rules' is kept, a field the model reads
+# otherwise, at least SURE_OTHERWISE sure, is named.
+OVERRULES = 0.8
+UNSURE = 0.9
+SURE_OTHERWISE = 0.95
+
+
+def _broke(rules: ParsedReference, model: dict, confidence: dict) -> bool:
+    """Whether the rules lost the reference's structure: their style did
+    not fit, they took several sentences as the title, or they found no
+    author, year, container, volume or type where the model found one and
+    was not unsure of it."""
+    if rules.style in ("unrecognised", "error"):
+        return True
+    for entry in rules.needs_review:
+        variable, _, reason = entry.partition(":")
+        if "several sentences" in reason:
+            return True
+        sure = variable in model and confidence.get(variable, 1.0) >= OVERRULES
+        if sure and ("none found" in reason or "no year" in reason):
+            return True
+        if variable == "type" and "guessed" in reason and "type" in model:
+            return True
+    return False
+
+
+def _key(variable: str, value) -> object:
+    """What two readings of a variable are compared by."""
+    if variable in ("author", "editor"):
+        return tuple(
+            clean_space(name.get("family", name.get("literal", ""))).casefold()
+            for name in value or ()
+        )
+    if variable == "issued":
+        parts = (value or {}).get("date-parts") or [[None]]
+        return tuple(parts[0][:2])
+    return strip_end(DASHES_RE.sub("-", clean_space(str(value or "")))).casefold()
+
+
+DASHES_RE = re.compile(DASH_CLASS)
+
+
+def choose(
+    rules: ParsedReference,
+    model: dict,
+    confidence: dict[str, float],
+    identifiers: dict,
+    noted: list[str],
+    raw: str,
+) -> ParsedReference:
+    """The rules' reading where they kept the structure (they normalise
+    medical styles best), else the model's, with the identifiers read by
+    pattern; ``needs_review`` names what either reader doubts."""
+    if not _broke(rules, model, confidence):
+        for variable in COMPARED:
+            flagged = {entry.split(":")[0] for entry in rules.needs_review}
+            if (
+                variable not in flagged
+                and variable in model
+                and confidence.get(variable, 1.0) >= SURE_OTHERWISE
+                and _key(variable, rules.csl.get(variable))
+                != _key(variable, model[variable])
+            ):
+                rules.needs_review.append(f"{variable}: the model reads it otherwise")
+        return rules
+    csl = {**identifiers, **model}
+    review = list(noted)
+    review += [
+        f"{variable}: unsure ({confidence[variable]:.0%})"
+        for variable in COMPARED
+        if confidence.get(variable, 1.0) < UNSURE
+    ]
+    return finish(csl, review, raw, "learned")
 
 
 # -- author-date: "Authors (YYYY). Title. Journal, V(I), p-p."

@@ -3,9 +3,9 @@
 Plain functions, no database.
 """
 
+import importlib
 import importlib.util
-import io
-from contextlib import redirect_stdout
+import json
 from pathlib import Path
 
 import pytest
@@ -133,15 +133,21 @@ def test_seed_bmj_forms_e_locator_and_run_together_text():
         assert any(e.startswith("container-title") for e in guessed.needs_review)
 
 
-def test_seed_benchmark_stays_at_or_above_95_percent():
+@pytest.mark.parametrize("name", ["seed", "styles", "holdout", "kinds"])
+def test_project_sets_stay_as_accurate(name):
+    """Fields exact on each of the project's sets: no worse than before the
+    learned reader (seed, styles, holdout), at least 0.93 on the kinds the
+    rules alone failed on."""
     spec = importlib.util.spec_from_file_location(
         "reference_accuracy", ROOT / "bench/reference_accuracy.py"
     )
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    with redirect_stdout(io.StringIO()):
-        exact, counted = bench.evaluate(DATA / "citations" / "seed.json", False)
-    assert exact / counted >= 0.95
+    tally = bench.Tally(bench.FIELDS)
+    path = DATA / "citations" / f"{name}.json"
+    for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
+        tally.add(item["raw"], item["csl"], False)
+    assert tally.share >= bench.BEFORE.get(name, bench.KINDS_TARGET)
 
 
 # --- Splitting a pasted list
@@ -387,7 +393,9 @@ def test_ama_title_starting_with_a_year_and_et_al():
     assert parsed.csl["title"].startswith("2019 American College")
     assert parsed.csl["issued"] == {"date-parts": [[2020]]}
     assert parsed.csl["container-title"] == "Arthritis Care Res (Hoboken)"
-    assert parsed.needs_review == []
+    # The model reads the title's year as the date: the editor is told where
+    # the two readers differ, and only there.
+    assert {entry.split(":")[0] for entry in parsed.needs_review} <= {"title", "issued"}
 
 
 def test_nlm_issue_without_volume_and_internet_journal():
