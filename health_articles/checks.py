@@ -5,6 +5,12 @@ from django.core.cache import DEFAULT_CACHE_ALIAS
 from django.core.checks import Error, Tags, Warning, register
 
 from .caching import DEFAULT_TIMEOUT
+from .references.formats import MAX_REFERENCES
+
+# What an article's edit form posts: each reference's fields (with its id,
+# order and delete flag), and the rest of the page.
+FIELDS_A_REFERENCE = 25
+OTHER_FIELDS = 500
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -59,4 +65,24 @@ def purge_urls_are_http(app_configs, **kwargs):
         for url in getattr(settings, "HEALTH_ARTICLES_PURGE_URLS", ())
         if urlsplit(str(url)).scheme not in ("http", "https")
         or not urlsplit(str(url)).netloc
+    ]
+
+
+@register()
+def edit_form_fits_in_a_request(app_configs, **kwargs):
+    """Django refuses a POST with more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    fields (a 400): the edit form of an article with a long reference list
+    must fit."""
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    needed = MAX_REFERENCES * FIELDS_A_REFERENCE + OTHER_FIELDS
+    if limit is None or limit >= needed:
+        return []
+    return [
+        Warning(
+            f"DATA_UPLOAD_MAX_NUMBER_FIELDS is {limit}: saving an article with "
+            f"more than about {max(limit - OTHER_FIELDS, 0) // FIELDS_A_REFERENCE} "
+            f"references may answer 400 (an article may hold {MAX_REFERENCES}).",
+            hint=f"Set DATA_UPLOAD_MAX_NUMBER_FIELDS = {needed} or more.",
+            id="health_articles.W003",
+        )
     ]

@@ -51,6 +51,7 @@ from .caching import DEFAULT_TIMEOUT, EVERYTHING, generation
 from .citations.numbering import reference_numbers
 from .querysets import public_pages, related_articles
 from .references import csl, identifiers
+from .references.formats import MAX_REFERENCES
 from .references.formatting import DEFAULT_STYLE, STYLES
 
 # The site's base page model (WAGTAIL_PAGE_MODEL, wagtailcore.Page unless swapped).
@@ -448,6 +449,7 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
             "references",
             heading=_("References"),
             label=_("Reference"),
+            max_num=MAX_REFERENCES,
             help_text=_(
                 "The numbered reference list. Treatments and conditions cite "
                 "entries by their key."

@@ -117,3 +117,15 @@ def test_purge_urls_must_be_http(settings):
     assert [error.id for error in purge_urls_are_http(None)] == [
         "health_articles.E001"
     ] * 2
+
+
+def test_a_request_field_limit_too_low_for_a_long_reference_list_is_warned(settings):
+    from health_articles.checks import edit_form_fits_in_a_request
+
+    assert edit_form_fits_in_a_request(None) == []  # the site's own setting
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # Django's default
+    [warning] = edit_form_fits_in_a_request(None)
+    assert warning.id == "health_articles.W003"
+    assert "more than about 20 references may answer 400" in warning.msg
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = None
+    assert edit_form_fits_in_a_request(None) == []

@@ -252,6 +252,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_TAG_SPACES_ALLOWED = True
 # "Hip pain" and "hip pain" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
+# An article's edit form posts about 25 fields a reference, and an article
+# may hold 300 (health_articles.W003): Django's default of 1,000 fields
+# would refuse to save one with 40.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # The API serves rich text as display HTML (internal links expanded);
 # clients may still ask for ?rich_text_format=db_html or markdown.

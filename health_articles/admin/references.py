@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,25 +17,108 @@ from ..references.rows import references_from_parsed
 
 
 class ImportReferencesForm(forms.Form):
+    """The text or file to import; ``room`` is how many references the
+    article can still take (``formats.MAX_REFERENCES`` in all)."""
+
     text = forms.CharField(
         label=_("Paste a reference list"),
         required=False,
+        max_length=formats.MAX_TEXT_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_(
-            "One reference a line or paragraph, in any common style (Vancouver, "
-            "APA, AMA, Harvard, MLA, Chicago), numbered or not."
-        ),
     )
-    file = forms.FileField(
-        label=_("Or upload an export"),
-        required=False,
-        help_text=_("BibTeX (.bib), RIS (.ris) or PubMed MEDLINE (.nbib)."),
-    )
+    file = forms.FileField(label=_("Or upload an export"), required=False)
+
+    def __init__(self, *args, room, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room = room
+        limits = {
+            "characters": f"{formats.MAX_TEXT_CHARACTERS:,}",
+            "room": room,
+            "most": formats.MAX_REFERENCES,
+            "size": filesizeformat(formats.MAX_FILE_BYTES),
+        }
+        self.fields["text"].help_text = (
+            _(
+                "One reference a line or paragraph, in any common style (Vancouver, "
+                "APA, AMA, Harvard, MLA, Chicago, IEEE), numbered or not. At most "
+                "%(characters)s characters, and %(room)s references (an article "
+                "holds at most %(most)s)."
+            )
+            % limits
+        )
+        self.fields["file"].help_text = (
+            _(
+                "BibTeX (.bib), RIS (.ris) or PubMed MEDLINE (.nbib), in UTF-8; "
+                "at most %(size)s and %(room)s references."
+            )
+            % limits
+        )
+
+    def clean_file(self):
+        """The uploaded file's text, refused with a reason when it is too
+        large, not UTF-8 or not text."""
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if upload.size > formats.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the largest accepted is %(most)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "most": filesizeformat(formats.MAX_FILE_BYTES),
+                }
+            )
+        data = upload.read()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                _(
+                    "The file is not UTF-8 text (byte %(position)d is not valid "
+                    "UTF-8). Export it again as UTF-8 (Unicode)."
+                )
+                % {"position": error.start + 1}
+            ) from error
+        if "\x00" in text:
+            raise forms.ValidationError(
+                _(
+                    "The file holds a NUL character (at character %(position)d), "
+                    "so it is not a text export (a UTF-16 file, or a binary one). "
+                    "Export it again as UTF-8 text."
+                )
+                % {"position": text.index("\x00") + 1}
+            )
+        return upload.name, text
 
     def clean(self):
         cleaned_data = super().clean()
-        if not cleaned_data.get("text", "").strip() and not cleaned_data.get("file"):
+        if self.errors:
+            return cleaned_data
+        if cleaned_data.get("file"):
+            name, text = cleaned_data["file"]
+            fmt, field = formats.detect_format(text, name), "file"
+        elif cleaned_data.get("text", "").strip():
+            text, fmt, field = cleaned_data["text"], "text", "text"
+        else:
             raise forms.ValidationError(_("Paste references or choose a file."))
+        try:
+            cleaned_data["parsed"] = formats.read(text, fmt, room=self.room)
+        except formats.TooManyReferences as many:
+            self.add_error(
+                field,
+                _(
+                    "This holds %(count)s references; the article can take "
+                    "%(room)s more (it holds at most %(most)s). Import it in parts, "
+                    "or remove references first."
+                )
+                % {
+                    "count": many.args[0],
+                    "room": self.room,
+                    "most": formats.MAX_REFERENCES,
+                },
+            )
+        except ValueError as error:
+            self.add_error(field, str(error))
         return cleaned_data
 
 
@@ -64,53 +148,44 @@ def _note_repeats(references):
 def import_references(request, page_id):
     """Append pasted or uploaded references to the article as a new draft."""
     page = _editable_article(request, page_id)
-    form = ImportReferencesForm(request.POST or None, request.FILES or None)
+    draft = page.get_latest_revision_as_object()
+    existing = list(draft.references.all())
+    room = max(formats.MAX_REFERENCES - len(existing), 0)
+    form = ImportReferencesForm(request.POST or None, request.FILES or None, room=room)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("file")
-        if upload:
-            text = upload.read().decode("utf-8-sig", errors="replace")
-            fmt = formats.detect_format(text, upload.name)
-        else:
-            text, fmt = form.cleaned_data["text"], "text"
+        parsed = form.cleaned_data["parsed"]
+        taken = {reference.key for reference in existing}
+        added = references_from_parsed(parsed, taken)
+        references = [*existing, *added]
+        repeats = _note_repeats(references)
+        for position, reference in enumerate(references):
+            reference.sort_order = position
+        draft.references = references
         try:
-            parsed = formats.read(text, fmt)
-        except ValueError as exc:
-            form.add_error(None, str(exc))
-        else:
-            draft = page.get_latest_revision_as_object()
-            existing = list(draft.references.all())
-            taken = {reference.key for reference in existing}
-            added = references_from_parsed(parsed, taken)
-            references = [*existing, *added]
-            repeats = _note_repeats(references)
-            for position, reference in enumerate(references):
-                reference.sort_order = position
-            draft.references = references
-            try:
-                draft.save_revision(user=request.user, log_action=True)
-            except ValidationError as exc:
-                form.add_error(None, _draft_errors(exc))
-                return _form_page(request, page, form)
-            to_check = sum(1 for reference in added if reference.review_note)
-            messages.success(
+            draft.save_revision(user=request.user, log_action=True)
+        except ValidationError as exc:
+            form.add_error(None, _draft_errors(exc))
+            return _form_page(request, page, form)
+        to_check = sum(1 for reference in added if reference.review_note)
+        messages.success(
+            request,
+            _(
+                "Added %(count)d references to the draft; %(to_check)d have "
+                "notes on what to check."
+            )
+            % {"count": len(added), "to_check": to_check},
+        )
+        if repeats:
+            messages.warning(
                 request,
                 _(
-                    "Added %(count)d references to the draft; %(to_check)d have "
-                    "notes on what to check."
+                    "%(repeats)d repeat the DOI, PMID or PMCID of another "
+                    "reference (see their notes): remove one of each pair "
+                    "before saving."
                 )
-                % {"count": len(added), "to_check": to_check},
+                % {"repeats": repeats},
             )
-            if repeats:
-                messages.warning(
-                    request,
-                    _(
-                        "%(repeats)d repeat the DOI, PMID or PMCID of another "
-                        "reference (see their notes): remove one of each pair "
-                        "before saving."
-                    )
-                    % {"repeats": repeats},
-                )
-            return redirect("wagtailadmin_pages:edit", page.pk)
+        return redirect("wagtailadmin_pages:edit", page.pk)
     return _form_page(request, page, form)
 
 

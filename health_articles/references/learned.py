@@ -61,13 +61,17 @@ CONFERENCE = re.compile(
     r"|workshop|colloquium)\b",
     re.IGNORECASE,
 )
+# What the model labels a volume may hold the issue and the pages too:
+# "24(4): 911-932", "85, (24)", "19, 4", "vol. 316, no. 22", "39: 1146".
 VOLUME_ISSUE = re.compile(
-    r"^(?:vol(?:ume)?\.?\s*)?(?P<volume>[\w.-]+?)?\s*"
-    r"(?:\(\s*(?P<issue>[^()]+?)\s*\)|[,\s]*(?:no|nr|issue|iss|n)\.?\s*(?P<issue2>[\w-]+))?"
+    r"^(?:vol(?:ume)?s?\.?\s*)?(?P<volume>[\w.-]+?)?\s*"
+    r"(?:,?\s*\(\s*(?P<issue>[^()]+?)\s*\)|[,\s]*(?:no|nr|issue|iss|n)\.?\s*"
+    r"(?P<issue2>[\w-]+)|,\s*(?P<issue3>\d{1,4}))?"
+    r"(?:\s*[:,]\s*(?:pp?\.\s*)?(?P<page>[A-Za-z]?\d+[A-Za-z]?"
+    r"(?:\s*" + DASH_CLASS + r"\s*[A-Za-z]?\d+[A-Za-z]?)?))?"
     r"\s*[:.,;]?\s*$",
     re.IGNORECASE,
 )
-# NLM's date before the volume ("2019; 393(10182)"), when labelled as one.
 # NLM's date (or its day) before the volume ("2019; 393(10182)", "25; 347(4)"),
 # when labelled as one.
 DATE_FIRST = re.compile(r"^(?P<date>[^;]{1,20});\s*(?P<rest>[^;]+)$")
@@ -118,8 +122,10 @@ def _volume(text: str, csl: dict) -> None:
     if match and (match["volume"] or match["issue"] or match["issue2"]):
         if match["volume"]:
             csl["volume"] = strip_end(match["volume"], ".")
-        if issue := match["issue"] or match["issue2"]:
+        if issue := match["issue"] or match["issue2"] or match["issue3"]:
             csl["issue"] = issue
+        if match["page"]:
+            csl.setdefault("page", expand_page_range(match["page"]))
     elif text:
         csl["volume"] = text
 
@@ -211,6 +217,11 @@ def from_segments(
         confidence["title"] = confidence.pop("container-title")
     if kind := _type(csl, labels):
         csl["type"] = kind
+        # The type follows from the container or the publisher.
+        confidence["type"] = min(
+            confidence.get(variable, 1.0)
+            for variable in ("container-title", "publisher")
+        )
     return csl, confidence
 
 

@@ -686,12 +686,27 @@ UNSURE = 0.9
 SURE_OTHERWISE = 0.95
 
 
+# Where the model, at least OVERRULES_READING sure of each, reads this many of
+# these otherwise, the rules' reading is not kept.
+STRUCTURE = ("author", "title", "container-title", "type", "issued")
+OVERRULES_READING = 0.9
+
+
 def _broke(rules: ParsedReference, model: dict, confidence: dict) -> bool:
     """Whether the rules lost the reference's structure: their style did
-    not fit, they took several sentences as the title, or they found no
-    author, year, container, volume or type where the model found one and
-    was not unsure of it."""
+    not fit, they took several sentences as the title, they found no author,
+    year, container, volume or type where the model found one and was not
+    unsure of it, or the model reads three of its main parts otherwise."""
     if rules.style in ("unrecognised", "error"):
+        return True
+    otherwise = [
+        variable
+        for variable in STRUCTURE
+        if variable in model
+        and confidence.get(variable, 1.0) >= OVERRULES_READING
+        and _key(variable, rules.csl.get(variable)) != _key(variable, model[variable])
+    ]
+    if len(otherwise) >= 3:
         return True
     for entry in rules.needs_review:
         variable, _, reason = entry.partition(":")

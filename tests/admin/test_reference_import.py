@@ -7,11 +7,15 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from wagtail.test.utils.form_data import rich_text
 
-from health_articles.models import HealthArticlePage
+from health_articles.models import HealthArticlePage, Reference
+from health_articles.references import formats
 
-from ..helpers import DATA, publish
+from ..factories import HealthArticlePageFactory
+from ..helpers import DATA, article_form_data, publish, reference_data
 
 SEED_CITATIONS = json.loads((DATA / "citations" / "seed.json").read_text())["items"]
 PASTED = "\n\n".join(entry["raw"] for entry in SEED_CITATIONS[:4])
@@ -272,3 +276,143 @@ def test_isbn_is_checked_and_normalised(article):
     reference.isbn = "9780374275632"
     with pytest.raises(ValidationError, match="not an ISBN"):
         reference.full_clean()
+
+
+# Limits: what one import may hold, refused with a message on the field
+
+
+def field_errors(response, field):
+    return response.context["form"].errors.get(field, [])
+
+
+def test_the_form_states_its_limits(editor_client, article):
+    content = editor_client.get(import_url(article)).content.decode()
+    assert f"{formats.MAX_TEXT_CHARACTERS:,} characters" in content
+    # The article holds two references: the rest of MAX_REFERENCES is offered.
+    assert f"{formats.MAX_REFERENCES - 2} references" in content
+    assert filesizeformat(formats.MAX_FILE_BYTES) in content  # 2.0 MB
+
+
+def test_a_paste_over_the_limit_is_refused_on_the_field(editor_client, article):
+    text = "Doe J. A title. J Med. 2020;1:1-2.\n" * (formats.MAX_TEXT_CHARACTERS // 30)
+    response = editor_client.post(import_url(article), {"text": text})
+    assert response.status_code == 200
+    [error] = field_errors(response, "text")
+    assert f"at most {formats.MAX_TEXT_CHARACTERS} characters" in error
+    assert latest_draft(article).references.count() == 2
+
+
+def test_a_file_over_the_size_limit_is_refused_on_the_field(editor_client, article):
+    upload = SimpleUploadedFile(
+        "big.bib", b"@article{a, title={" + b"x" * formats.MAX_FILE_BYTES + b"}}"
+    )
+    response = editor_client.post(import_url(article), {"file": upload})
+    assert response.status_code == 200
+    [error] = field_errors(response, "file")
+    assert f"the largest accepted is {filesizeformat(formats.MAX_FILE_BYTES)}" in error
+
+
+def test_more_references_than_the_article_can_take_are_refused(editor_client, article):
+    # The measured case: a RIS file of 20,000 records (1.2 MB).
+    ris = "".join(
+        f"TY  - JOUR\nTI  - Title {i}\nAU  - Doe, J.\nPY  - 2020\nER  - \n"
+        for i in range(20_000)
+    )
+    upload = SimpleUploadedFile("many.ris", ris.encode())
+    response = editor_client.post(import_url(article), {"file": upload})
+    assert response.status_code == 200
+    [error] = field_errors(response, "file")
+    assert "holds 20000 references" in error.replace(",", "")
+    assert f"can take {formats.MAX_REFERENCES - 2} more" in error
+    assert latest_draft(article).references.count() == 2
+    # A paste counts the same way.
+    text = "\n".join(f"Doe J. Title {i}. J Med. 2020;1:1-2." for i in range(400))
+    response = editor_client.post(import_url(article), {"text": text})
+    [error] = field_errors(response, "text")
+    assert "holds 400 references" in error
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"@article{a,\x00 title={T}}", "holds a NUL character (at character 12)"),
+        ("@article{a, title={T}}".encode("utf-16"), "is not UTF-8 text"),
+        (b"@article{a, title={Caf\xe9}}", "byte 23 is not valid UTF-8"),
+    ],
+)
+def test_a_file_that_is_not_utf8_text_is_refused_with_a_message(
+    editor_client, article, content, message
+):
+    upload = SimpleUploadedFile("refs.bib", content)
+    response = editor_client.post(import_url(article), {"file": upload})
+    assert response.status_code == 200
+    [error] = field_errors(response, "file")
+    assert message in error
+
+
+def test_a_nul_in_pasted_text_is_refused_with_a_message(editor_client, article):
+    response = editor_client.post(import_url(article), {"text": "Doe J.\x00 Title."})
+    assert response.status_code == 200
+    assert field_errors(response, "text") == ["Null characters are not allowed."]
+
+
+def test_a_huge_bibtex_field_is_read_without_decoding_it(editor_client, article):
+    # The measured case: one 1 MB field took 20 s to decode.
+    upload = SimpleUploadedFile(
+        "long.bib",
+        b"@article{long2020, author={Doe, J.}, year={2020}, journal={J Med},"
+        b" title={" + b"word " * 200_000 + b"}}",
+    )
+    response = editor_client.post(import_url(article), {"file": upload})
+    assert response.status_code == 302
+    imported = latest_draft(article).references.get(key="long2020")
+    # Cut to the field's length, the whole kept as the source text.
+    assert len(imported.title) == Reference._meta.get_field("title").max_length
+    assert len(imported.raw_text) > 1_000_000
+
+
+def test_the_editor_stays_usable_at_the_largest_reference_list(editor_client, index):
+    """An article with MAX_REFERENCES references: its edit view renders every
+    one and saves; one more is refused by the form, not a timeout."""
+    page = HealthArticlePage.objects.get(pk=_article_with_references(index).pk)
+    response = editor_client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'id="id_references-{formats.MAX_REFERENCES - 1}-key"' in content
+    ids = list(page.references.values_list("pk", flat=True))
+    references = [
+        dict(reference_data(f"ref{i}"), id=str(pk)) for i, pk in enumerate(ids)
+    ]
+    data = article_form_data(
+        references=references,
+        initial_references=len(ids),
+        body=[("rich_text", rich_text("<p>Text.</p>"))],
+        action="action-publish",
+    )
+    url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    data = article_form_data(
+        references=[*references, reference_data("one-more")],
+        initial_references=len(ids),
+        body=[("rich_text", rich_text("<p>Text.</p>"))],
+        action="action-publish",
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert page.references.count() == formats.MAX_REFERENCES
+    # Nor can an import add one.
+    response = editor_client.post(import_url(page), {"text": PASTED})
+    assert "can take 0 more" in field_errors(response, "text")[0]
+
+
+def _article_with_references(index):
+    page = HealthArticlePageFactory(parent=index, title="Long list", slug="long")
+    Reference.objects.bulk_create(
+        Reference(
+            page=page, key=f"ref{i}", title=f"A trial called ref{i}", sort_order=i
+        )
+        for i in range(formats.MAX_REFERENCES)
+    )
+    publish(page)
+    return page

@@ -396,7 +396,10 @@ def test_an_article_detail_costs_at_most_ten_queries(
 
 
 @pytest.mark.parametrize("endpoint", ["pages", "images", "documents", "tags"])
-def test_more_parameters_than_django_reads_answer_400(client, article, endpoint):
+def test_more_parameters_than_django_reads_answer_400(
+    client, article, endpoint, settings
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
     response = client.get(f"/api/v2/{endpoint}/?" + "&".join(["x=1"] * 1001))
     assert response.status_code == 400
     assert response.json()["message"] == "at most 1000 query parameters are read"

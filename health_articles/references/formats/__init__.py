@@ -10,10 +10,11 @@ the format asked for. Writers take CSL-JSON items.
 """
 
 import json
+import re
 from pathlib import Path
 
-from ..parser import parse_references
-from .bibtex import from_bibtex, to_bibtex
+from ..parser import parse_references, split_references
+from .bibtex import ENTRY_START, from_bibtex, to_bibtex
 from .medline import from_medline
 from .ris import from_ris, to_ris
 
@@ -51,8 +52,37 @@ def detect_format(text, filename=""):
     return "text"
 
 
-def read(text, fmt="text"):
-    """Parsed references of ``text`` in format ``fmt`` (see READERS)."""
+# What one import may hold (docs/editing.md; the import form says so):
+# the longest pasted text, the largest file, and the most references an
+# article's list holds (its editor opens every one as a form).
+MAX_TEXT_CHARACTERS = 200_000
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_REFERENCES = 300
+# Where a record starts, to count a file's records before reading them.
+RECORD_START = {
+    "bibtex": ENTRY_START,
+    "ris": re.compile(r"^\s*TY  -", re.MULTILINE),
+    "medline": re.compile(r"^PMID-", re.MULTILINE),
+}
+
+
+class TooManyReferences(ValueError):
+    """An import holds more references than the article may take."""
+
+
+def count_references(text, fmt="text"):
+    """How many references ``text`` holds, counted without reading them."""
+    if fmt == "text":
+        return len(split_references(text))
+    return len(RECORD_START[fmt].findall(text))
+
+
+def read(text, fmt="text", room=None):
+    """Parsed references of ``text`` in format ``fmt`` (see READERS);
+    ``TooManyReferences`` when there are more than ``room``, before any is
+    read."""
+    if room is not None and (count := count_references(text, fmt)) > room:
+        raise TooManyReferences(count)
     return READERS[fmt](text)
 
 

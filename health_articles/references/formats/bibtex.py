@@ -58,7 +58,14 @@ LATEX = LatexNodes2Text(math_mode="verbatim")
 ENTRY_START = re.compile(r"^\s*@\s*\w+\s*[{(]", re.MULTILINE)
 
 
+# Longer values are not LaTeX-decoded (pylatexenc takes about 13 s a million
+# characters): only braces are dropped. No field the app keeps is this long.
+MAX_DECODED = 5000
+
+
 def _decode(value: str) -> str:
+    if len(value) > MAX_DECODED:
+        return clean_space(value.replace("{", "").replace("}", ""))
     # pylatexenc turns \textasciicircum into a modifier letter, not "^".
     value = re.sub(r"\\textasciicircum(?:\{\})?", "^", value)
     try:
