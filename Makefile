@@ -15,9 +15,13 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
+# citeproc-js, the oracle of tests/references/test_citeproc_js.py, where
+# Node and npm are installed (the test is skipped without Node).
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt tests/citeproc/package-lock.json
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/citeproc --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 install: $(STAMP)

