@@ -217,11 +217,10 @@ def from_segments(
         confidence["title"] = confidence.pop("container-title")
     if kind := _type(csl, labels):
         csl["type"] = kind
-        # The type follows from the container or the publisher.
-        confidence["type"] = min(
-            confidence.get(variable, 1.0)
-            for variable in ("container-title", "publisher")
-        )
+        # How sure the model is of the type: of the container that shows it
+        # (a book read from a publisher alone has no such measure).
+        if kind != "book":
+            confidence["type"] = confidence.get("container-title", 1.0)
     return csl, confidence
 
 

@@ -246,8 +246,8 @@ def parse_initials_first_authors(text: str) -> list[dict] | None:
 
 def looks_like_org(text: str) -> bool:
     """A group or organisation name: capitalised words and connectors only
-    (and not a personal name with initials first)."""
-    if initials_first(text):
+    (and not personal names with initials first, "S. Family and J. Other")."""
+    if initials_first(text) or parse_initials_first_authors(text):
         return False
     words = clean_space(text).split(" ")
     if not words[0] or not 1 <= len(words) <= 12 or "[" in text:
@@ -311,10 +311,14 @@ def parse_vancouver_authors(text: str) -> list[dict] | None:
 
 def _org_with_commas(text: str) -> bool:
     """One organisation whose name holds commas: capitalised words and
-    connectors, the last piece opened by "and" or "&"."""
+    connectors, the first piece a name with a connector in it ("National
+    Academies of Sciences"), the last opened by "and" or "&"."""
     pieces = [piece.strip() for piece in text.split(",")]
+    first = pieces[0].split()
     return (
         len(pieces) >= 3
+        and len(first) >= 3
+        and any(word in ("of", "for", "the", "on") for word in first[1:])
         and re.match(r"(?:and|&)\s", pieces[-1]) is not None
         and looks_like_org(text.replace(",", ""))
         and not any(_vancouver_piece(piece) for piece in pieces)

@@ -621,10 +621,9 @@ def _parse_reference(raw: str) -> ParsedReference:
     # the title ("Krommes K, et alFemoroacetabular"), and PDFs lose the space
     # after an initial ("Bierma-Zeinstra S.Osteoarthritis"): restore them.
     text = re.sub(r"\bet al\.?(?=[A-Z])", "et al. ", text)
-    text = LOST_SPACE.sub(". ", text)
     identifiers: dict = {}
     noted: list[str] = []
-    body = extract_identifiers(text, identifiers, noted)
+    body = LOST_SPACE.sub(r"\1. ", extract_identifiers(text, identifiers, noted))
     designated: dict = {}
     # The rules read "[Internet]" themselves (a web page); other brackets that
     # say what a reference is ("[dissertation]", "[Preprint]") are cut out.
@@ -635,11 +634,44 @@ def _parse_reference(raw: str) -> ParsedReference:
         rules.csl.setdefault("publisher", designated.get("publisher"))
         rules.needs_review = [e for e in rules.needs_review if not e.startswith("type")]
     model, confidence = learned.read(body)
-    return choose(rules, model, confidence, identifiers, noted, raw)
+    chosen = choose(rules, model, confidence, identifiers, noted, raw)
+    preprint_server(chosen.csl, body)
+    return chosen
 
 
-# A full stop between an initial and a capitalised word, without its space.
-LOST_SPACE = re.compile(rf"(?<=\b[{UPPER}])\.(?=[{UPPER}][{LOWER}]{{2,}})")
+# Preprint servers, printed where a journal goes ("arXiv.", "medRxiv
+# [Preprint].", "arXiv:2005.14165"): the server is the container.
+SERVER = (
+    r"(?:arXiv|medRxiv|bioRxiv|ChemRxiv|PsyArXiv|SocArXiv|EarthArXiv|TechRxiv"
+    r"|SSRN|Research Square|Preprints\.org|OSF Preprints|Authorea)"
+)
+SERVER_AFTER_TITLE = re.compile(r"^(?P<title>.+?)[.?!]\s+(?P<server>" + SERVER + r")$")
+SERVER_IN_TEXT = re.compile(r"\b(?P<server>" + SERVER + r")\b(?=\s*(?:\[|[.:]|$))")
+
+
+def preprint_server(csl: dict, body: str) -> None:
+    """A preprint's server as its container, cut from a title or a container
+    it was read into with the title."""
+    for variable in ("container-title", "title"):
+        if match := SERVER_AFTER_TITLE.match(csl.get(variable, "")):
+            if (
+                variable == "container-title"
+                and not csl.get("title")
+                or variable == "title"
+            ):
+                csl["title"] = match["title"]
+            csl["container-title"] = match["server"]
+    if not csl.get("container-title") and (match := SERVER_IN_TEXT.search(body)):
+        csl["container-title"] = match["server"]
+        if csl.get("type") in ("book", "webpage", None):
+            csl["type"] = DEFAULT_TYPE
+        if csl.get("publisher") == match["server"]:
+            del csl["publisher"]
+
+
+# A full stop after initials and before a capitalised word, without its
+# space ("Bierma-Zeinstra S.Osteoarthritis", "Altman DG.Statistical").
+LOST_SPACE = re.compile(rf"(\b[{UPPER}]{{1,3}})\.(?=[{UPPER}][{LOWER}]{{2,}})")
 
 
 def _read_by_rules(body: str, csl: dict, review: list[str], raw: str):
@@ -682,8 +714,8 @@ COMPARED = (
 # ``needs_review``; where the rules' is kept, a field the model reads
 # otherwise, at least SURE_OTHERWISE sure, is named.
 OVERRULES = 0.8
-UNSURE = 0.9
-SURE_OTHERWISE = 0.95
+UNSURE = 0.7
+SURE_OTHERWISE = 0.7
 
 
 # Where the model, at least OVERRULES_READING sure of each, reads this many of
@@ -703,7 +735,7 @@ def _broke(rules: ParsedReference, model: dict, confidence: dict) -> bool:
         variable
         for variable in STRUCTURE
         if variable in model
-        and confidence.get(variable, 1.0) >= OVERRULES_READING
+        and confidence.get(variable, 0.0) >= OVERRULES_READING
         and _key(variable, rules.csl.get(variable)) != _key(variable, model[variable])
     ]
     if len(otherwise) >= 3:
@@ -753,7 +785,7 @@ def choose(
             if (
                 variable not in flagged
                 and variable in model
-                and confidence.get(variable, 1.0) >= SURE_OTHERWISE
+                and confidence.get(variable, 0.0) >= SURE_OTHERWISE
                 and _key(variable, rules.csl.get(variable))
                 != _key(variable, model[variable])
             ):

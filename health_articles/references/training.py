@@ -29,7 +29,7 @@ HELD_OUT = "gold"
 OWN = ROOT / "tests/data/citations/labelled.xml"
 OWN_WEIGHT = 3
 SETTINGS = {
-    "c1": 0.05,
+    "c1": 1.0,
     "c2": 0.01,
     "max_iterations": 200,
     "feature.minfreq": 2,
