@@ -9,6 +9,7 @@ from wagtail import blocks
 from wagtail.api.rich_text import APIRichText
 from wagtail.rich_text import RichText
 
+from . import codes
 from .citations.links import number_citations, without_citations
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -207,6 +208,48 @@ class TreatmentBlock(blocks.StructBlock):
         }
 
 
+class ConditionCodeBlock(blocks.StructBlock):
+    """A code of the condition in a clinical vocabulary (``codes.SYSTEMS``),
+    checked and put in the system's normal form on save."""
+
+    system = blocks.ChoiceBlock(
+        label=_("Coding system"),
+        choices=[(name, spec.label) for name, spec in codes.SYSTEMS.items()],
+    )
+    code = blocks.CharBlock(
+        label=_("Code"),
+        max_length=24,
+        help_text=_(
+            "e.g. ICD-10 M16.1, ICD-11 FA00, SNOMED CT 239872002, MeSH D015207."
+        ),
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            value["code"] = codes.normalise(value["system"], value["code"])
+        except codes.CodeError as error:
+            raise blocks.StructBlockValidationError(
+                block_errors={"code": ValidationError(str(error))}
+            ) from error
+        return value
+
+    def get_api_representation(self, value, context=None):
+        """The system, the code, the system's name and the code's page in
+        the system's browser (where it has one)."""
+        system, code = value["system"], value["code"]
+        return {
+            "system": system,
+            "code": code,
+            "coding_system": codes.SYSTEMS[system].label,
+            "url": codes.link(system, code) or None,
+        }
+
+    class Meta:
+        icon = "tag"
+        label = _("Code")
+
+
 class ConditionSectionBlock(blocks.StructBlock):
     """A section on one condition: what it is, who has it, and its treatments."""
 
@@ -220,6 +263,16 @@ class ConditionSectionBlock(blocks.StructBlock):
         label=_("Other names"),
         default=[],
         help_text=_("Abbreviations and other names, e.g. HOA, hip impingement."),
+    )
+    codes = blocks.ListBlock(
+        ConditionCodeBlock(),
+        label=_("Codes"),
+        default=[],
+        collapsed=True,
+        help_text=_(
+            "The condition in clinical vocabularies (ICD-10, ICD-11, SNOMED CT, "
+            "MeSH), for the API's condition_code filter and search engines."
+        ),
     )
     description = CitingRichTextBlock(
         label=_("Description"),
@@ -249,6 +302,10 @@ class ConditionSectionBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["anchor"] = condition_anchor(value["name"])
+        code_block = self.child_blocks["codes"].child_block
+        context["condition_codes"] = [
+            code_block.get_api_representation(code) for code in value.get("codes", ())
+        ]
         return context
 
     def get_api_representation(self, value, context=None):
@@ -266,6 +323,7 @@ class ConditionSectionBlock(blocks.StructBlock):
         preview_value = {
             "name": "Osteoarthritis of the hip",
             "alternate_names": ["HOA"],
+            "codes": [{"system": "ICD10", "code": "M16"}],
             "description": "<p>A disease of the whole hip joint.</p>",
             "epidemiology": "2-9% of people under 75.",
             "symptoms": "<p>Pain and stiffness in the groin and hip.</p>",

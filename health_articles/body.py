@@ -14,6 +14,7 @@ from wagtail.blocks import (
     StructBlockValidationError,
 )
 
+from . import codes
 from .blocks import (
     CitingRichTextBlock,
     ConditionSectionBlock,
@@ -94,13 +95,15 @@ def table_of_contents(body):
 
 
 def condition_names(body):
-    """For each condition section of ``body``, the set of its names, folded."""
+    """For each condition section of ``body``, the set of its names and its
+    codes (``ICD10:M16``), folded: what finds articles on the same condition."""
     return [
         {
             name.replace(CONDITION_SEPARATOR, " ").strip().casefold()
             for name in [section["name"], *section["alternate_names"]]
             if name.strip()
         }
+        | {codes.key(code["system"], code["code"]) for code in section.get("codes", ())}
         for section in condition_sections(body)
     ]
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 from wagtail.models import Collection, CollectionViewRestriction
 
+from . import codes
 from .body import CONDITION_SEPARATOR, condition_names
 
 # Filter values longer than a tag name can be, or more of them than any
@@ -33,6 +34,30 @@ MAX_TAGS_PER_FILTER = 20
 
 class TagFilterError(ValueError):
     pass
+
+
+# The most codes one ?condition_code= may ask for.
+MAX_CONDITION_CODES = 20
+
+
+def filter_by_condition_codes(queryset, raw_values, model):
+    """Pages of ``model`` with a condition coded by any of the ``SYSTEM:CODE``
+    values (comma-separated); an ICD code also finds the codes below it
+    (ICD10:M16 finds M16.1). ``codes.CodeError`` for a malformed one."""
+    values = [value for raw in raw_values for value in raw.split(",")]
+    if len(values) > MAX_CONDITION_CODES:
+        raise codes.CodeError(f"at most {MAX_CONDITION_CODES} codes")
+    wanted = [codes.parse(value) for value in values]
+    match = Q()
+    for system, code in wanted:
+        key = codes.key(system, code)
+        match |= Q(
+            condition_index__contains=f"{CONDITION_SEPARATOR}{key}{CONDITION_SEPARATOR}"
+        )
+        if codes.SYSTEMS[system].hierarchical:
+            match |= Q(condition_index__contains=f"{CONDITION_SEPARATOR}{key}.")
+    articles = model.objects.filter(match).values("pk")
+    return queryset.filter(pk__in=articles)
 
 
 def public_pages(site, model):

@@ -8,6 +8,7 @@ import json
 
 from django.utils.safestring import mark_safe
 
+from . import codes
 from .blocks import condition_anchor
 from .body import condition_sections
 from .citations.links import reference_anchor
@@ -63,6 +64,15 @@ def _condition(section, base):
     }
     if section["alternate_names"]:
         node["alternateName"] = list(section["alternate_names"])
+    if section.get("codes"):
+        node["code"] = [
+            {
+                "@type": "MedicalCode",
+                "code": code["code"],
+                "codingSystem": codes.SYSTEMS[code["system"]].label,
+            }
+            for code in section["codes"]
+        ]
     if section["treatments"]:
         node["possibleTreatment"] = [
             {"@type": "MedicalTherapy", "name": treatment["name"]}

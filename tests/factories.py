@@ -18,6 +18,7 @@ def condition_section(name, treatments=(), references=(), **extra):
         "value": {
             "name": name,
             "alternate_names": extra.get("alternate_names", []),
+            "codes": extra.get("codes", []),
             "description": extra.get("description", f"<p>About {name}.</p>"),
             "epidemiology": extra.get("epidemiology", ""),
             "symptoms": extra.get("symptoms", ""),

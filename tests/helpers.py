@@ -89,10 +89,13 @@ def treatment_data(
     }
 
 
-def condition_data(name, alternate_names=(), references=(), treatments=()):
+def condition_data(name, alternate_names=(), references=(), treatments=(), codes=()):
     return {
         "name": name,
         "alternate_names": listblock(list(alternate_names)),
+        "codes": listblock(
+            [{"system": system, "code": code} for system, code in codes]
+        ),
         "description": rich_text("<p>A condition of the hip.</p>"),
         "epidemiology": "2-9% of people under 75.",
         "symptoms": rich_text("<p>Pain in the groin.</p>"),

@@ -1,10 +1,17 @@
-"""The API's own filter of listings: by tags (``tag`` and ``tag_any``)."""
+"""The API's own filters of listings: by tags (``tag`` and ``tag_any``) and
+by the codes of conditions (``condition_code``)."""
 
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.utils import BadRequestError
 
+from .. import codes
 from ..models import HealthArticlePage
-from ..querysets import TagFilterError, filter_by_tags, parse_tag_values
+from ..querysets import (
+    TagFilterError,
+    filter_by_condition_codes,
+    filter_by_tags,
+    parse_tag_values,
+)
 
 
 class TagFilter(BaseFilterBackend):
@@ -23,3 +30,17 @@ class TagFilter(BaseFilterBackend):
         if (all_of or any_of) and not issubclass(queryset.model, HealthArticlePage):
             queryset = queryset.filter(pk__in=HealthArticlePage.objects.values("pk"))
         return filter_by_tags(queryset, all_of, any_of, model=HealthArticlePage)
+
+
+class ConditionCodeFilter(BaseFilterBackend):
+    """``?condition_code=ICD10:M16`` (comma-separated: any of them): articles
+    with a condition section coded so, or by a code below it in ICD."""
+
+    def filter_queryset(self, request, queryset, view):
+        values = request.GET.getlist("condition_code")
+        if not values:
+            return queryset
+        try:
+            return filter_by_condition_codes(queryset, values, HealthArticlePage)
+        except codes.CodeError as exc:
+            raise BadRequestError(f"condition_code: {exc}") from exc

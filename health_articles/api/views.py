@@ -49,7 +49,7 @@ from ..querysets import (
     tags_with_counts,
 )
 from ..references import formats
-from .filters import TagFilter
+from .filters import ConditionCodeFilter, TagFilter
 from .serializers import ArticlePageSerializer, TagSerializer
 from .validation import (
     NOT_FILTERS,
@@ -93,17 +93,18 @@ class HealthArticlePagesAPIViewSet(
     Behaves as ``PagesAPIViewSet`` for every client; listings of health
     articles fetch tags, references and hero images with a fixed number of
     queries instead of several per page. Adds the ``tag`` and ``tag_any``
-    filters.
+    filters, and ``condition_code``.
     """
 
     base_serializer_class = ArticlePageSerializer
     filter_backends = [
         *PagesAPIViewSet.filter_backends[:-1],
         TagFilter,
+        ConditionCodeFilter,
         SearchFilter,  # last: search results cannot be filtered further
     ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
-        ["tag", "tag_any", "citation_style"]
+        ["tag", "tag_any", "condition_code", "citation_style"]
     )
     # These take a few queries each, so only details have them.
     detail_only_fields = [
