@@ -14,6 +14,7 @@ class HealthArticlePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self._check_not_dropping_newer_references()
         keys = self._check_references()
         body = cleaned_data.get("body")
         if keys is not None and body is not None:
@@ -57,6 +58,50 @@ class HealthArticlePageForm(WagtailAdminPageForm):
             self.add_error(None, _("The reference list has errors."))
             return None
         return {form.instance.key for form in reference_forms}
+
+    def _check_not_dropping_newer_references(self):
+        """Refuse a form loaded before a newer revision (another editor's
+        save, an import) when saving it would drop references that revision
+        added: the form never saw them, so it cannot mean to delete them."""
+        loaded_id = self.data.get("loaded_revision_id")
+        page = self.instance
+        if not loaded_id or not page.pk:
+            return
+        latest = page.get_latest_revision()
+        if latest is None or str(latest.pk) == str(loaded_id):
+            return
+        loaded = (
+            page.revisions.filter(pk=loaded_id).first() if loaded_id.isdigit() else None
+        )
+        before = (
+            {reference.key for reference in loaded.as_object().references.all()}
+            if loaded
+            else set()
+        )
+        now = {reference.key for reference in latest.as_object().references.all()}
+        formset = self.formsets.get("references")
+        kept = {
+            form.cleaned_data.get("key")
+            for form in getattr(formset, "forms", [])
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+        }
+        dropped = sorted((now - before) - kept)
+        if dropped:
+            self.add_error(
+                None,
+                _(
+                    "Since you opened this article, a newer version (%(by)s, "
+                    "%(when)s) added references this form does not have: "
+                    "%(keys)s. Saving would remove them, so nothing was saved. "
+                    "Copy your changes, reload the editor and make them again."
+                )
+                % {
+                    "by": latest.user or _("an import"),
+                    "when": latest.created_at.strftime("%Y-%m-%d %H:%M"),
+                    "keys": ", ".join(dropped),
+                },
+            )
 
     def _check_citations(self, body, keys):
         """Refuse a citation of a key the reference list does not have."""

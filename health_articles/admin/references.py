@@ -145,9 +145,32 @@ def _note_repeats(references):
     return len(repeating)
 
 
+def import_blocked(page, user):
+    """Why ``user`` may not import into ``page`` now, or "": a lock that
+    applies to them (another user's, a scheduled publish's, a workflow
+    task's), or a workflow in progress, whose approval would publish what
+    the import adds without review."""
+    lock = page.get_lock()
+    if lock and lock.for_user(user):
+        return lock.get_message(user)
+    if page.workflow_in_progress:
+        state = page.current_workflow_state
+        return _(
+            "This article is in moderation (%(workflow)s, task “%(task)s”): "
+            "references imported now would be approved with it unreviewed. "
+            "Import once the moderator has approved or rejected it."
+        ) % {
+            "workflow": state.workflow.name,
+            "task": state.current_task_state.task.name,
+        }
+    return ""
+
+
 def import_references(request, page_id):
     """Append pasted or uploaded references to the article as a new draft."""
     page = _editable_article(request, page_id)
+    if blocked := import_blocked(page, request.user):
+        return _form_page(request, page, None, blocked)
     draft = page.get_latest_revision_as_object()
     existing = list(draft.references.all())
     room = max(formats.MAX_REFERENCES - len(existing), 0)
@@ -189,11 +212,11 @@ def import_references(request, page_id):
     return _form_page(request, page, form)
 
 
-def _form_page(request, page, form):
+def _form_page(request, page, form, blocked=""):
     return TemplateResponse(
         request,
         "health_articles/admin/import_references.html",
-        {"page": page, "form": form},
+        {"page": page, "form": form, "blocked": blocked},
     )
 
 
