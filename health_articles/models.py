@@ -5,11 +5,13 @@ delegated to the modules named below, none of which imports this one."""
 import math
 
 import swapper
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -28,14 +30,14 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model_string
 from wagtail.images.api.fields import ImageRenditionField
-from wagtail.models import Orderable, Site
+from wagtail.models import GroupApprovalTask, Orderable, Revision, Site
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from . import body, preview, review
 from .admin.forms import HealthArticlePageForm
-from .admin.panels import ReferenceToolsPanel
+from .admin.panels import ReferenceToolsPanel, ReviewHistoryPanel
 from .api.fields import (
     ArticleBodyField,
     DisclaimerField,
@@ -152,6 +154,18 @@ class Person(index.Indexed, models.Model):
             "practitioners, LinkedIn), one a line."
         ),
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("admin user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="health_articles_person",
+        help_text=_(
+            "The person's login, if they review in the admin: their approvals "
+            "of a medical review are recorded under this name."
+        ),
+    )
     photo = models.ForeignKey(
         get_image_model_string(),
         verbose_name=_("photo"),
@@ -169,6 +183,7 @@ class Person(index.Indexed, models.Model):
         FieldPanel("profile_url"),
         FieldPanel("same_as"),
         FieldPanel("photo"),
+        FieldPanel("user"),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -472,6 +487,7 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
             ],
             heading=_("Review dates"),
         ),
+        ReviewHistoryPanel(heading=_("Medical review history")),
         FieldPanel("disclaimer"),
     ]
     edit_handler = TabbedInterface(
@@ -730,3 +746,117 @@ class ArticleReviewer(ArticlePerson):
     class Meta(ArticlePerson.Meta):
         verbose_name = _("medical reviewer")
         verbose_name_plural = _("medical reviewers")
+
+
+class MedicalReviewTask(GroupApprovalTask):
+    """A step of Wagtail's workflow: a medical reviewer (a member of the
+    task's groups) approves or rejects the revision, with a comment. An
+    approval records the reviewer and the date on the revision that is
+    published, and moves the article's last-reviewed and next-review dates
+    (``MedicalReview.record``)."""
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name in ("approve", "reject"):
+            MedicalReview.record(task_state, user, action_name, kwargs.get("comment"))
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Medical reviewers approve the article's content, or reject it with "
+            "a comment; an approval sets the article's review dates."
+        )
+
+    class Meta:
+        verbose_name = _("medical review task")
+        verbose_name_plural = _("medical review tasks")
+
+
+class MedicalReview(models.Model):
+    """One decision of a medical review: who approved or rejected which
+    revision of an article, when, and why."""
+
+    DECISIONS = [("approved", _("Approved")), ("rejected", _("Rejected"))]
+
+    page = models.ForeignKey(
+        HealthArticlePage, related_name="medical_reviews", on_delete=models.CASCADE
+    )
+    revision = models.ForeignKey(
+        Revision, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=DECISIONS)
+    comment = models.TextField(_("comment"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        verbose_name = _("medical review")
+        verbose_name_plural = _("medical reviews")
+
+    @classmethod
+    def record(cls, task_state, user, action, comment=""):
+        """Record ``user``'s decision on the task's revision. On approval, the
+        revision (the one the workflow publishes) gets today as the last
+        review, the next review counted from it, and the reviewer among the
+        article's medical reviewers."""
+        revision = task_state.revision
+        article = revision.as_object()
+        reviewer = Person.objects.filter(user=user).first()
+        now = timezone.now()
+        cls.objects.create(
+            page_id=article.pk,
+            revision=revision,
+            reviewer=reviewer,
+            user=user,
+            decision="approved" if action == "approve" else "rejected",
+            comment=comment or "",
+            reviewed_at=now,
+        )
+        if action != "approve":
+            return
+        today = timezone.localdate(now)
+        article.last_reviewed = today
+        article.next_review_due = article.default_next_review(today)
+        if reviewer and all(
+            link.person_id != reviewer.pk for link in article.article_reviewers.all()
+        ):
+            article.article_reviewers.add(ArticleReviewer(person=reviewer))
+        revision.content = article.serializable_data()
+        revision.save(update_fields=["content"])
+
+    def reviewer_name(self):
+        if self.reviewer:
+            return str(self.reviewer)
+        return (
+            self.user.get_full_name() or self.user.get_username() if self.user else ""
+        )
+
+
+class ReviewReminder(models.Model):
+    """A reminder sent to a reviewer that an article's review falls due:
+    one for each article, due date and reviewer."""
+
+    page = models.ForeignKey(
+        HealthArticlePage, related_name="+", on_delete=models.CASCADE
+    )
+    due = models.DateField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "due", "user"], name="one_reminder_per_due_date"
+            )
+        ]

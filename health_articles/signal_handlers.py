@@ -239,6 +239,12 @@ def tag_changed(sender, instance, created=False, raw=False, **kwargs):
     )
 
 
+def review_recorded(sender, instance, raw=False, **kwargs):
+    """A medical review recorded or removed: the article's review history."""
+    if not raw:
+        stale_after_commit(page_dependency(instance.page_id))
+
+
 def person_changed(sender, instance, created=False, raw=False, **kwargs):
     """An author or reviewer edited or deleted: the articles naming them."""
     if created or raw:
@@ -321,6 +327,9 @@ def register_signal_handlers():
     ):
         post_save.connect(receiver, sender=model)
         pre_delete.connect(receiver, sender=model)
+    review_model = apps.get_model("health_articles", "MedicalReview")
+    post_save.connect(review_recorded, sender=review_model)
+    post_delete.connect(review_recorded, sender=review_model)
     for model, receiver in (
         (get_image_model(), image_changed),
         (get_document_model(), document_changed),

@@ -7,6 +7,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from .admin import urls as admin_urls
 from .admin.listing import HealthArticleListingViewSet
+from .admin.reports import ReviewsDuePanel, is_reviewer
 from .citations.editor import register_citation_feature
 from .models import HealthArticlePage, HealthArticlePageMixin
 from .signal_handlers import bulk_action_done
@@ -58,6 +59,12 @@ def warn_about_references(request, page):
     if isinstance(page, HealthArticlePageMixin):
         for warning in page.reference_warnings():
             messages.warning(request, warning)
+
+
+@hooks.register("construct_homepage_panels")
+def add_reviews_due_panel(request, panels):
+    if is_reviewer(request.user):
+        panels.append(ReviewsDuePanel(request))
 
 
 @hooks.register("register_reports_menu_item")

@@ -7,8 +7,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from wagtail.models import Workflow
 
-from health_articles.models import HealthArticlePage, Reference
+from health_articles.models import (
+    HealthArticlePage,
+    MedicalReviewTask,
+    Person,
+    Reference,
+)
 
 SEED = (
     Path(settings.BASE_DIR).parent
@@ -107,13 +113,44 @@ def test_running_twice_duplicates_nothing(demo_content):
     assert (HealthArticlePage.objects.count(), Reference.objects.count()) == counts
 
 
-def test_demo_editor_exists_only_under_dev_settings(demo_content):
+DEMO_ACCOUNTS = {"editor": "e-pw", "reviewer": "r-pw", "admin": "a-pw"}
+
+
+def test_demo_accounts_exist_only_under_dev_settings(demo_content):
     User = get_user_model()
-    assert not User.objects.exists()  # the test settings define no demo account
-    with override_settings(DEMO_EDITOR_ACCOUNT={"username": "ed", "password": "pw"}):
+    assert not User.objects.exists()  # the test settings define no demo accounts
+    with override_settings(DEMO_ACCOUNTS=DEMO_ACCOUNTS):
         output = load()
-    assert "user “ed”, password “pw”" in output
-    assert User.objects.get(username="ed").check_password("pw")
+    for role, password in DEMO_ACCOUNTS.items():
+        assert f"Demo {role}: user “{role}”, password “{password}”" in output
+        assert User.objects.get(username=role).check_password(password)
+
+
+def test_each_demo_role_has_its_permissions(demo_content):
+    with override_settings(DEMO_ACCOUNTS=DEMO_ACCOUNTS):
+        load()
+        load()  # a second run changes nothing
+    User = get_user_model()
+    editor, reviewer, admin = (
+        User.objects.get(username=name) for name in ("editor", "reviewer", "admin")
+    )
+    hip = HealthArticlePage.objects.get(slug=HIP)
+    editing = hip.permissions_for_user(editor)
+    assert editing.can_edit() and not editing.can_publish()
+    assert not editor.is_superuser
+    assert hip.permissions_for_user(reviewer).can_publish()
+    assert not reviewer.is_superuser
+    assert admin.is_superuser
+    # Articles under the index go through the medical review, which the
+    # reviewer (the person who reviews the demo articles) may approve.
+    workflow = hip.get_workflow()
+    assert workflow.name == "Medical review"
+    [task] = [task.specific for task in workflow.tasks]
+    assert isinstance(task, MedicalReviewTask)
+    assert task.get_actions(hip, reviewer) and not task.get_actions(hip, editor)
+    assert Person.objects.filter(user=reviewer).exists()
+    assert Workflow.objects.filter(name="Medical review").count() == 1
+    assert MedicalReviewTask.objects.count() == 1
 
 
 def test_site_url_sets_the_default_site_address(demo_content):

@@ -12,9 +12,9 @@ def import_fresh(name):
     return importlib.import_module(name)
 
 
-def test_dev_settings_define_the_demo_editor():
+def test_dev_settings_define_the_demo_accounts():
     dev = import_fresh("blogsite.settings.dev")
-    assert dev.DEMO_EDITOR_ACCOUNT["username"] == "editor"
+    assert set(dev.DEMO_ACCOUNTS) == {"editor", "reviewer", "admin"}
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key(monkeypatch):
@@ -32,7 +32,7 @@ def test_production_settings_read_the_environment(monkeypatch):
     assert production.ALLOWED_HOSTS == ["clinic.example", "www.clinic.example"]
     assert production.DATABASES["default"]["HOST"] == "db.internal"
     assert production.DATABASES["default"]["NAME"] == "articles"
-    assert not hasattr(production, "DEMO_EDITOR_ACCOUNT")
+    assert not hasattr(production, "DEMO_ACCOUNTS")
     assert production.DEBUG is False
 
 

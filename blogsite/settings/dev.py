@@ -12,9 +12,14 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# load_demo_content creates this account so that the admin can be tried at once.
-# It exists only under these development settings.
-DEMO_EDITOR_ACCOUNT = {"username": "editor", "password": "editor-demo"}
+# load_demo_content creates these accounts (role: password; the role is the
+# user name) so that the admin can be tried at once, each role with its own
+# permissions. They exist only under these development settings.
+DEMO_ACCOUNTS = {
+    "editor": "editor-demo",
+    "reviewer": "reviewer-demo",
+    "admin": "admin-demo",
+}
 # Static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

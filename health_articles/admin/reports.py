@@ -2,11 +2,58 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
-from ..models import HealthArticlePage
+from ..models import HealthArticlePage, MedicalReviewTask, Person
 from ..review import STATUS_LABELS, due_by
+
+# The most articles the dashboard panel lists (the report has them all).
+PANEL_ARTICLES = 10
+
+
+def is_reviewer(user):
+    """Whether ``user`` reviews articles: in a medical review task's groups,
+    linked to a person, or a superuser."""
+    return (
+        user.is_superuser
+        or MedicalReviewTask.objects.filter(
+            active=True, groups__in=user.groups.all()
+        ).exists()
+        or Person.objects.filter(user=user).exists()
+    )
+
+
+class ReviewsDuePanel(Component):
+    """The dashboard's list, for reviewers, of articles whose medical review
+    is overdue or due within 30 days, the reviewer's own marked."""
+
+    name = "health-articles-reviews-due"
+    order = 150
+    template_name = "health_articles/admin/reviews_due_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        due = (
+            HealthArticlePage.objects.filter(next_review_due__lte=due_by())
+            .order_by("next_review_due", "title")
+            .prefetch_related("article_reviewers__person")
+        )
+        articles = list(due[: PANEL_ARTICLES + 1])
+        person = Person.objects.filter(user=self.request.user).first()
+        for article in articles:
+            article.review_state_label = STATUS_LABELS[article.review_status()]
+            article.is_mine = person is not None and any(
+                link.person_id == person.pk for link in article.article_reviewers.all()
+            )
+        return {
+            "articles": articles[:PANEL_ARTICLES],
+            "more": len(articles) > PANEL_ARTICLES,
+            "report_url": reverse("health_articles_admin:review_due"),
+        }
 
 
 class ReviewDueReportView(ReportView):

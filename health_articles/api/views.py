@@ -190,6 +190,30 @@ class HealthArticlePagesAPIViewSet(
         content, content_type = formats.write(items, kind)
         return HttpResponse(content, content_type=content_type)
 
+    def reviews_view(self, request, pk):
+        """The article's medical reviews, newest first: who approved or
+        rejected which revision, and when (comments stay in the admin)."""
+        article = self.get_object()
+        if not isinstance(article, HealthArticlePage):
+            raise Http404("No medical reviews here.")
+        caching.depends_on(caching.page_dependency(article.pk))
+        reviews = article.medical_reviews.select_related("reviewer")
+        items = [
+            {
+                "reviewed_at": review.reviewed_at.isoformat(),
+                "decision": review.decision,
+                "revision": review.revision_id,
+                "reviewer": review.reviewer
+                and {
+                    "id": review.reviewer.pk,
+                    "name": review.reviewer.name,
+                    "credentials": review.reviewer.credentials,
+                },
+            }
+            for review in reviews
+        ]
+        return Response({"meta": {"total_count": len(items)}, "items": items})
+
     @classmethod
     def get_urlpatterns(cls):
         return [
@@ -198,6 +222,11 @@ class HealthArticlePagesAPIViewSet(
                 "<int:pk>/references.<str:kind>",
                 cls.as_view({"get": "references_view"}),
                 name="references",
+            ),
+            path(
+                "<int:pk>/reviews/",
+                cls.as_view({"get": "reviews_view"}),
+                name="reviews",
             ),
         ]
 

@@ -4,12 +4,36 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import (
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from health_articles.exchange import DocumentError, import_document
-from health_articles.models import HealthArticleIndexPage, HealthArticlePage
+from health_articles.models import (
+    ArticleReviewer,
+    HealthArticleIndexPage,
+    HealthArticlePage,
+    MedicalReviewTask,
+)
+
+# The demo's roles: what each may do in the admin (printed with the logins).
+ROLES = {
+    "editor": "writes and edits articles and submits them for medical review; "
+    "cannot publish",
+    "reviewer": "approves or rejects articles in the medical review workflow "
+    "(the approval publishes them and sets their review dates)",
+    "admin": "administrator: everything, publishing included",
+}
+REVIEWERS_GROUP = "Medical reviewers"
+WORKFLOW_NAME = "Medical review"
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "demo" / "demo_content.json"
 WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
@@ -68,7 +92,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{file}: {exc}") from exc
         if site_url:
             self.set_site_address(site_url)
-        self.create_demo_editor()
+        self.create_demo_accounts(index)
 
     def get_or_create_index(self, data):
         index = HealthArticleIndexPage.objects.filter(slug=data["slug"]).first()
@@ -110,19 +134,64 @@ class Command(BaseCommand):
         site.save()
         self.stdout.write(f"Default site address: {site.root_url}")
 
-    def create_demo_editor(self):
-        account = getattr(settings, "DEMO_EDITOR_ACCOUNT", None)
-        if not account:
+    def create_demo_accounts(self, index):
+        """The demo's editor, medical reviewer and administrator, where the
+        settings define ``DEMO_ACCOUNTS`` (role: password; the dev settings
+        do), and the medical review workflow on the article index."""
+        accounts = getattr(settings, "DEMO_ACCOUNTS", None)
+        if not accounts:
             return
+        editors = self.group("Editors", index, ["add", "change"])
+        # A reviewer's approval publishes the article, as the reviewer.
+        reviewers = self.group(REVIEWERS_GROUP, index, ["change", "publish"])
+        task, _ = MedicalReviewTask.objects.get_or_create(name=WORKFLOW_NAME)
+        task.groups.set([reviewers])
+        workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+        WorkflowTask.objects.get_or_create(
+            workflow=workflow, task=task, defaults={"sort_order": 0}
+        )
+        WorkflowPage.objects.get_or_create(page=index, defaults={"workflow": workflow})
         User = get_user_model()
-        if not User.objects.filter(username=account["username"]).exists():
-            User.objects.create_superuser(
-                username=account["username"],
-                email=f"{account['username']}@example.com",
-                password=account["password"],
+        for role, password in accounts.items():
+            user = User.objects.filter(username=role).first() or User(username=role)
+            user.email = f"{role}@example.com"
+            user.is_superuser = user.is_staff = role == "admin"
+            user.set_password(password)
+            user.save()
+            if role == "editor":
+                user.groups.set([editors])
+            elif role == "reviewer":
+                user.groups.set([reviewers])
+                self.link_reviewer(user, index)
+            self.stdout.write(
+                f"Demo {role}: user “{role}”, password “{password}”: {ROLES[role]}."
             )
-        self.stdout.write(
-            "Demo editor account: user “{username}”, password “{password}”.".format(
-                **account
+
+    def group(self, name, index, permissions):
+        """A group that may use the admin and ``permissions`` on the index's
+        pages (Wagtail's own Editors group, or one of the demo's)."""
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            Permission.objects.get(
+                content_type__app_label="wagtailadmin", codename="access_admin"
             )
         )
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=index,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore",
+                    codename=f"{permission}_page",
+                ),
+            )
+        return group
+
+    def link_reviewer(self, user, index):
+        """The demo reviewer is the person who reviews the demo's articles."""
+        link = ArticleReviewer.objects.filter(
+            page__in=HealthArticlePage.objects.child_of(index)
+        ).first()
+        if link and link.person.user_id in (None, user.pk):
+            link.person.user = user
+            link.person.save()
