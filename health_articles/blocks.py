@@ -16,14 +16,28 @@ RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 # Text of the article body may also cite its references.
 BODY_TEXT_FEATURES = [*RICH_TEXT_FEATURES, "citation"]
 
-# GRADE certainty of a body of evidence (the GRADE Working Group's four levels).
-EVIDENCE_CERTAINTY = [
-    ("high", _("High")),
-    ("moderate", _("Moderate")),
-    ("low", _("Low")),
-    ("very_low", _("Very low")),
-    ("not_graded", _("Not graded")),
-]
+# GRADE certainty of a body of evidence (the GRADE Working Group's four
+# levels): its label, and what it tells a reader, in a line.
+CERTAINTY = {
+    "high": (
+        _("High"),
+        _("The true effect is very likely close to what the studies found."),
+    ),
+    "moderate": (
+        _("Moderate"),
+        _("The true effect is probably close to what the studies found."),
+    ),
+    "low": (
+        _("Low"),
+        _("The true effect may differ a lot from what the studies found."),
+    ),
+    "very_low": (
+        _("Very low"),
+        _("The true effect is likely to differ a lot from what the studies found."),
+    ),
+    "not_graded": (_("Not graded"), _("The certainty has not been rated.")),
+}
+EVIDENCE_CERTAINTY = [(key, label) for key, (label, meaning) in CERTAINTY.items()]
 
 # MeSH publication types of the studies behind a treatment.
 STUDY_TYPES = [

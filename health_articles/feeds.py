@@ -2,6 +2,7 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
@@ -41,7 +42,9 @@ class ArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.summary
+        # Readers take an RSS description as HTML: the plain-text summary is
+        # escaped, so that it shows as written ("<" as "<"), never as markup.
+        return escape(article.summary)
 
     def item_link(self, article):
         return article.get_url(request=self.request)

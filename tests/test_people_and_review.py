@@ -222,7 +222,11 @@ def test_evidence_certainty_and_study_types_are_saved_and_served(
         "Randomized Controlled Trial",
     ]
     content = client.get(page.url).content.decode()
-    assert "Certainty of evidence (GRADE): <strong>Moderate</strong>" in content
+    assert (
+        '<strong class="grade-badge grade-moderate">Moderate</strong> '
+        '<span class="certainty-meaning">The true effect is probably close to what '
+        "the studies found.</span>"
+    ) in content
 
 
 # Disclaimer
@@ -408,7 +412,10 @@ def test_page_shows_authors_reviewers_dates_disclaimer_and_certainty(hip_page):
     assert "Next review due 12 March 2027" in facts
     assert "does not replace advice" in soup.select_one("aside.disclaimer").get_text()
     certainty = [p.get_text() for p in soup.select("p.certainty")]
-    assert "Certainty of evidence (GRADE): High" in certainty
+    assert (
+        "Certainty of evidence (GRADE): High The true effect is very likely close "
+        "to what the studies found."
+    ) in certainty
 
 
 def test_json_ld_cannot_be_broken_out_of(client, index, people):

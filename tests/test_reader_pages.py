@@ -84,12 +84,59 @@ def test_reference_list_links_identifiers(hip_html):
     soup = parse(hip_html)
     ahuja = soup.find(id="ref-ahuja2020")
     assert "Chronic hip pain in adults" in ahuja.get_text()
+    # Each identifier once: where the citation prints it, it is the link.
     links = {a.get_text(): a["href"] for a in ahuja.find_all("a")}
     assert links == {
-        "DOI": "https://doi.org/10.4103/joacp.JOACP_170_19",
-        "PubMed": "https://pubmed.ncbi.nlm.nih.gov/33840922/",
-        "PMC": "https://pmc.ncbi.nlm.nih.gov/articles/PMC8022067/",
+        "10.4103/joacp.JOACP_170_19": "https://doi.org/10.4103/joacp.JOACP_170_19",
+        "33840922": "https://pubmed.ncbi.nlm.nih.gov/33840922/",
+        "PMC8022067": "https://pmc.ncbi.nlm.nih.gov/articles/PMC8022067/",
     }
+    text = ahuja.get_text()
+    for identifier in links:
+        assert text.count(identifier) == 1
+
+
+def test_identifiers_the_style_does_not_print_are_linked_after_it(
+    client, article, settings
+):
+    from health_articles.models import HealthArticleSettings
+
+    site_settings = HealthArticleSettings.for_site(article.get_site())
+    site_settings.citation_style = "apa"  # prints the DOI, not the PMID
+    site_settings.save()
+    entry = parse(get_page(client, article.url)).find(id="ref-abbott2013")
+    links = {a.get_text(): a["href"] for a in entry.find_all("a")}
+    assert links["https://doi.org/10.1016/j.joca.2012.12.014"].endswith(
+        "10.1016/j.joca.2012.12.014"
+    )
+    assert links["PubMed"] == "https://pubmed.ncbi.nlm.nih.gov/23313532/"
+    assert "DOI" not in links
+
+
+def test_page_titles_do_not_repeat_the_site_name(client, demo_content):
+    assert parse(get_page(client, "/")).title.get_text() == "Health articles"
+    hip = parse(get_page(client, "/massage-therapy-for-hip-pain/"))
+    assert hip.title.get_text() == "Massage Therapy for Hip Pain | Health articles"
+
+
+def test_grade_is_a_labelled_badge_with_its_meaning(hip_html):
+    soup = parse(hip_html)
+    badges = soup.select("p.certainty .grade-badge")
+    assert badges, "the seed grades its treatments"
+    for badge in badges:
+        meaning = badge.find_next_sibling("span", class_="certainty-meaning")
+        assert meaning.get_text().startswith("The true effect")
+    assert soup.find("link", rel="stylesheet")["href"].endswith("reader.css")
+
+
+def test_rss_descriptions_are_text_not_markup(client, article):
+    article.summary = "Less pain <b>fast</b> & <script>x</script>"
+    article.save_revision().publish()
+    feed = client.get("/feed/").content.decode()
+    description = feed.split("<description>")[2].split("</description>")[0]
+    # Escaped twice: a feed reader, taking it as HTML, shows the text as written.
+    assert "&amp;lt;b&amp;gt;fast&amp;lt;/b&amp;gt;" in description
+    assert "<b>" not in description and "&lt;b&gt;" not in description
 
 
 def test_article_page_shows_its_tags(hip_html):

@@ -6,6 +6,7 @@ a message an editor can act on. ``IDENTIFIERS`` is the one table of them, by
 CSL variable, that the model, the importers and the API read.
 """
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -152,6 +153,44 @@ def labelled_links(item: Mapping) -> list[tuple[str, str]]:
     if "doi" in found:
         found.pop(URL_LINK, None)
     return [(labels.get(name, URL_LABEL), url) for name, url in found.items()]
+
+
+def link_in_citation(fragment: str, item: Mapping) -> tuple[str, list]:
+    """The formatted citation ``fragment`` (escaped HTML) with each of the
+    item's identifiers it prints made a link to the work, and the (label,
+    URL) links of those it does not print: each identifier shown once."""
+    by_link = {
+        identifier.link: variable for variable, identifier in IDENTIFIERS.items()
+    }
+    by_link[URL_LINK] = "URL"
+    rest = []
+    for label, url in labelled_links(item):
+        name = next(n for n, v in by_link.items() if links(item).get(n) == url)
+        value = str(item.get(by_link[name], ""))
+        for shown in (url, value):
+            at = _printed_at(fragment, html.escape(shown, quote=False), name)
+            if at >= 0:
+                escaped = html.escape(shown, quote=False)
+                anchor = f'<a href="{html.escape(url)}">{escaped}</a>'
+                fragment = fragment[:at] + anchor + fragment[at + len(escaped) :]
+                break
+        else:
+            rest.append((label, url))
+    return fragment, rest
+
+
+def _printed_at(fragment: str, text: str, link: str) -> int:
+    """Where ``text`` is printed in ``fragment`` outside a link, or -1; a
+    PubMed id only after "PMID" (a bare number may be a page)."""
+    start = 0
+    while text and (at := fragment.find(text, start)) >= 0:
+        before = fragment[:at]
+        outside = before.count("<a ") == before.count("</a>")
+        labelled = link != "pubmed" or re.search(r"PMID:?\s*$", before)
+        if outside and labelled:
+            return at
+        start = at + 1
+    return -1
 
 
 def checked(variable: str, value: str, review: list[str]) -> str:

@@ -5,11 +5,11 @@ from django.utils.safestring import mark_safe
 from wagtail.rich_text import RichText
 from wagtail.templatetags.wagtailcore_tags import richtext
 
-from ..blocks import EVIDENCE_CERTAINTY
+from ..blocks import CERTAINTY
 from ..citations.links import number_citations, reference_anchor
 from ..models import HealthArticleSettings
 from ..references.formatting import formatted_references
-from ..references.identifiers import labelled_links
+from ..references.identifiers import link_in_citation
 from ..structured_data import article_graph, json_ld_script
 
 register = template.Library()
@@ -60,24 +60,30 @@ def disclaimer(context, article):
 
 @register.simple_tag
 def certainty_label(value):
-    return dict(EVIDENCE_CERTAINTY).get(value, value)
+    return CERTAINTY[value][0] if value in CERTAINTY else value
+
+
+@register.simple_tag
+def certainty_meaning(value):
+    """What a GRADE level tells a reader, in a line."""
+    return CERTAINTY[value][1] if value in CERTAINTY else ""
 
 
 @register.simple_tag(takes_context=True)
 def reference_entries(context, references):
     """(reference, anchor, HTML in the site's citation style, [(label, URL)]
     of its links) for each of ``references``: formatted (or read from the
-    citation cache) in one go. The HTML's field values are escaped."""
+    citation cache) in one go, the identifiers the style prints made links
+    there and the others listed after it. The HTML's field values are
+    escaped."""
     style = HealthArticleSettings.for_request(context["request"]).citation_style
     items = [reference.as_csl() for reference in references]
-    return [
-        (
-            reference,
-            reference_anchor(reference.key),
-            mark_safe(html),  # noqa: S308
-            labelled_links(item),
+    entries = []
+    for reference, item, html in zip(
+        references, items, formatted_references(items, style), strict=True
+    ):
+        linked, other_links = link_in_citation(html, item)
+        entries.append(
+            (reference, reference_anchor(reference.key), mark_safe(linked), other_links)  # noqa: S308
         )
-        for reference, item, html in zip(
-            references, items, formatted_references(items, style), strict=True
-        )
-    ]
+    return entries

@@ -5,7 +5,7 @@ import pytest
 
 from health_articles.models import HealthArticlePage
 
-from .conftest import axe_violations
+from .conftest import SCREENSHOTS, axe_violations
 
 # Transactional (the live server reads what the test writes), with the
 # rows the migrations made (the root page) restored after each test.
@@ -27,6 +27,29 @@ def check(page, url, ready):
 
 def test_article_page(page, live_server, hip_article):
     check(page, live_server.url + hip_article.url, "section.references li")
+
+
+@pytest.mark.parametrize(
+    "width, height", [(1280, 900), (390, 844)], ids=["desktop", "mobile"]
+)
+def test_article_page_at_desktop_and_mobile_widths(
+    page, live_server, hip_article, width, height
+):
+    """The reader page laid out at a desktop and a phone's width: no
+    violations, nothing wider than the screen; its screenshot saved to
+    tests/e2e/screenshots/ for a person to look at."""
+    page.set_viewport_size({"width": width, "height": height})
+    check(page, live_server.url + hip_article.url, "section.references li")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - window.innerWidth"
+    )
+    assert overflow <= 0
+    badge = page.locator(".grade-badge").first
+    assert badge.is_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"article-{width}x{height}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
 
 
 def test_tag_page(page, live_server, hip_article):
