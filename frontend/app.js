@@ -425,8 +425,16 @@ class ArticleRenderer {
     return candidate;
   }
 
-  citations(keys) {
+  /** The "Source: [n]" line of a block: its cited keys, but for those its
+   * rich text (``texts``) already cites, so that each citation shows once. */
+  citations(keys, ...texts) {
+    const inText = new Set(
+      texts.flatMap((text) =>
+        [...String(text || "").matchAll(/data-reference-key="([^"]*)"/g)].map((match) => match[1]),
+      ),
+    );
     const refs = [...new Set(keys || [])]
+      .filter((key) => !inText.has(key))
       .map((key) => this.byKey.get(key))
       .filter(Boolean)
       .sort((a, b) => a.number - b.number);
@@ -470,7 +478,7 @@ class ArticleRenderer {
       value.description && h("div", { class: "rich-text" }, richText(value.description)),
       value.epidemiology && h("p", { class: "epidemiology" }, h("strong", null, "How common it is: "), value.epidemiology),
       value.symptoms && [h("h3", null, "Symptoms"), h("div", { class: "rich-text" }, richText(value.symptoms))],
-      this.citations(value.references),
+      this.citations(value.references, value.description, value.symptoms),
       (value.treatments || []).length > 0 &&
         h("div", { class: "treatments" }, value.treatments.map((treatment) => this.treatment(treatment, true))),
     );
@@ -495,7 +503,7 @@ class ArticleRenderer {
           studyTypes.length > 0 && h("p", { class: "study-types" }, "Based on: ", studyTypes.join(", ")),
           value.evidence && h("div", { class: "rich-text" }, richText(value.evidence)),
         ),
-      this.citations(value.references),
+      this.citations(value.references, value.description, value.evidence),
     );
   }
 

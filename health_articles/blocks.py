@@ -1,6 +1,7 @@
 """The blocks of an article body: condition sections, treatments, headings
 and text that cites the reference list."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils.text import slugify
@@ -10,7 +11,7 @@ from wagtail.api.rich_text import APIRichText
 from wagtail.rich_text import RichText
 
 from . import codes
-from .citations.links import number_citations, without_citations
+from .citations.links import cited_keys, number_citations, without_citations
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 # Text of the article body may also cite its references.
@@ -192,21 +193,36 @@ class TreatmentBlock(blocks.StructBlock):
         label=_("Study types"),
         choices=STUDY_TYPES,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Designs of the studies behind the evidence (MeSH types)."),
     )
     references = ReferenceKeysBlock()
 
     def clean(self, value):
         value = super().clean(value)
-        if value["certainty"] != "not_graded" and not value["references"]:
+        if value["certainty"] != "not_graded" and not self.cited(value):
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "references": ValidationError(
-                        _("Cite at least one reference for graded evidence.")
+                    "evidence": ValidationError(
+                        _(
+                            "Cite at least one reference for graded evidence: "
+                            "with Cite in the text, or under References cited."
+                        )
                     )
                 }
             )
         return value
+
+    @staticmethod
+    def cited(value):
+        """The keys the treatment cites: with Cite in its text, and in its
+        references, in that order, once each."""
+        in_text = [
+            key
+            for field in ("description", "evidence")
+            for key in cited_keys(getattr(value[field], "source", value[field]))
+        ]
+        return list(dict.fromkeys([*in_text, *value["references"]]))
 
     class Meta:
         icon = "tasks"
@@ -229,6 +245,7 @@ class ConditionCodeBlock(blocks.StructBlock):
     system = blocks.ChoiceBlock(
         label=_("Coding system"),
         choices=[(name, spec.label) for name, spec in codes.SYSTEMS.items()],
+        help_text=_("The vocabulary the code is from."),
     )
     code = blocks.CharBlock(
         label=_("Code"),

@@ -7,7 +7,9 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from pyld import jsonld
 from wagtail.models import Site
+from wagtail.test.utils.form_data import rich_text
 
+from health_articles.blocks import BODY_TEXT_FEATURES
 from health_articles.models import (
     ArticleAuthor,
     ArticleReviewer,
@@ -192,10 +194,50 @@ def test_graded_evidence_needs_a_reference(editor_client, index):
     ]
     response = editor_client.post(add_url(index), article_form_data(body=body))
     assert response.status_code == 200
-    assert "Cite at least one reference for graded evidence." in (
+    assert "Cite at least one reference for graded evidence" in (
         response.content.decode()
     )
     assert not HealthArticlePage.objects.exists()
+
+
+def test_a_citation_in_the_evidence_text_counts_as_the_treatments_evidence(
+    editor_client, index, client
+):
+    """Citing with Cite in the text is one gesture: no need to type the key
+    again under References cited, and readers see the citation once."""
+    cited = (
+        '<p>Pain eased two years later <a linktype="citation" key="abbott2013">'
+        "[abbott2013]</a>.</p>"
+    )
+    stretching = treatment_data(
+        "Stretching", certainty="moderate", references=["abbott2013"]
+    )  # also listed: shown once
+    massage = treatment_data("Massage", certainty="low", references=[])
+    for treatment_value in (stretching, massage):
+        treatment_value["evidence"] = rich_text(cited, features=BODY_TEXT_FEATURES)
+    body = [
+        (
+            "condition_section",
+            condition_data("Piriformis syndrome", treatments=[stretching]),
+        ),
+        ("treatment", massage),
+    ]
+    response = editor_client.post(
+        add_url(index), article_form_data(body=body, action="action-publish")
+    )
+    assert response.status_code == 302
+    page = HealthArticlePage.objects.get(slug="hip-pain")
+    html = client.get(page.url).content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    for section in soup.select("section.treatment"):
+        assert section.select("a.citation")  # the in-text citation, numbered
+        assert not section.select(":scope > sup.citation")  # no second [n]
+
+
+def test_study_types_are_checkboxes(editor_client, index):
+    content = editor_client.get(add_url(index)).content.decode()
+    assert "Randomized controlled trial" in content
+    assert 'type=\\"checkbox\\"' in content or 'type="checkbox"' in content
 
 
 def test_evidence_certainty_and_study_types_are_saved_and_served(

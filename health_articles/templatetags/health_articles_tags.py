@@ -6,7 +6,7 @@ from wagtail.rich_text import RichText
 from wagtail.templatetags.wagtailcore_tags import richtext
 
 from ..blocks import CERTAINTY
-from ..citations.links import number_citations, reference_anchor
+from ..citations.links import cited_keys, number_citations, reference_anchor
 from ..models import HealthArticleSettings
 from ..references.formatting import formatted_references
 from ..references.identifiers import link_in_citation
@@ -16,10 +16,17 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def cite(context, keys):
-    """Link each cited reference key to its entry in the numbered list: [1, 3]."""
+def cite(context, keys, *texts):
+    """Link each cited reference key to its entry in the numbered list: [1, 3];
+    keys the ``texts`` (rich text of the same block) already cite are left
+    out, so that a reader sees each citation once."""
     numbers = context.get("reference_numbers", {})
-    cited = sorted({(numbers[key], key) for key in keys if key in numbers})
+    in_text = {
+        key for text in texts for key in cited_keys(getattr(text, "source", text))
+    }
+    cited = sorted(
+        {(numbers[key], key) for key in keys if key in numbers and key not in in_text}
+    )
     if not cited:
         return ""
     links = format_html_join(
