@@ -37,7 +37,7 @@ from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from . import body, preview, review
 from .admin.forms import HealthArticlePageForm
-from .admin.panels import ReferenceToolsPanel, ReviewHistoryPanel
+from .admin.panels import ReaderNumbersPanel, ReferenceToolsPanel, ReviewHistoryPanel
 from .api.fields import (
     ArticleBodyField,
     DisclaimerField,
@@ -460,6 +460,7 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
     ]
     reference_panels = [
         ReferenceToolsPanel(heading=_("Import and export")),
+        ReaderNumbersPanel(heading=_("Numbers readers see")),
         InlinePanel(
             "references",
             heading=_("References"),

@@ -42,14 +42,12 @@ class HealthArticlePageForm(WagtailAdminPageForm):
             form.add_error(
                 field,
                 _(
-                    "Reference %(number)d (%(key)s) repeats the %(field)s "
-                    "of reference %(earlier_number)d (%(earlier)s)."
+                    "Reference “%(key)s” repeats the %(field)s of reference "
+                    "“%(earlier)s”."
                 )
                 % {
-                    "number": index + 1,
                     "key": references[index].key,
                     "field": form.fields[field].label,
-                    "earlier_number": earlier + 1,
                     "earlier": references[earlier].key,
                 },
             )

@@ -196,8 +196,20 @@ def test_duplicate_references_are_refused(editor_client, index, first, second, f
     references[1].update(second)
     response = post_new_article(editor_client, index, references=references)
     content = form_errors(response)
-    assert "Reference 2" in content
-    assert "of reference 1 (abbott2013)" in content
+    # Named by key: the admin's order is not the numbers readers see.
+    assert f"Reference “{references[1]['key']}” repeats the" in content
+    assert "of reference “abbott2013”." in content
     formset = response.context["form"].formsets["references"]
     assert field in formset.forms[1].errors
     assert not HealthArticlePage.objects.exists()
+
+
+def test_the_references_tab_shows_the_numbers_readers_see(editor_client, article):
+    """The admin lists abbott2013 first; readers see ahuja2020 as [1], the
+    first the body cites."""
+    response = editor_client.get(reverse("wagtailadmin_pages:edit", args=(article.pk,)))
+    content = response.content.decode()
+    assert "Numbers readers see" in content
+    first = content.index('<li value="1"><code>ahuja2020</code>')
+    second = content.index('<li value="2"><code>abbott2013</code>')
+    assert first < second
