@@ -105,6 +105,14 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     assert dialog.get_by_role("combobox").input_value() == key
     dialog.get_by_role("button", name="Cite").click()
     assert "[hicks2022]" in description.inner_text()
+    # Cite is also a command of the "/" menu, at the start of a new line.
+    editor.press("End")
+    editor.press("Enter")
+    editor.press_sequentially("/cite")
+    page.get_by_role("option", name="Cite a reference").click()
+    dialog = page.get_by_role("dialog", name="Cite a reference")
+    dialog.get_by_role("button", name="Cite").click()
+    assert description.inner_text().count("[hicks2022]") == 2
     wait_for_saved_rich_text(page, DESCRIPTION, "hicks2022")
     save_draft(page)
 
@@ -117,7 +125,7 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     preview.wait_for_url(f"{frontend}/?content_type=*")
     preview.get_by_text("Preview – not published").wait_for()
     assert preview.get_by_role("heading", level=1).inner_text() == TITLE
-    in_text = preview.locator(".condition > .rich-text a.citation")
+    in_text = preview.locator(".condition > .rich-text a.citation").first
     assert in_text.inner_text() == "[1]"
     assert in_text.get_attribute("href") == "#ref-hicks2022"
     entry = preview.locator("#ref-hicks2022")
