@@ -80,14 +80,23 @@ def condition_anchor(name):
     return "condition-" + slugify(name, allow_unicode=True)
 
 
+# The id of the list of the article's reference keys that the editor keeps
+# (citation.js): reference key fields offer them as choices.
+REFERENCE_KEYS_LIST = "health-articles-reference-keys"
+
+
 class ReferenceKeyBlock(blocks.CharBlock):
-    """The key of one reference of the article's list (not text readers read)."""
+    """The key of one reference of the article's list (not text readers read),
+    chosen from the keys of the References tab as the editor types."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Reference key"))
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("validators", [validate_slug])
         super().__init__(**kwargs)
+        self.field.widget.attrs.update(
+            {"list": REFERENCE_KEYS_LIST, "autocomplete": "off"}
+        )
 
 
 class ReferenceKeysBlock(blocks.ListBlock):

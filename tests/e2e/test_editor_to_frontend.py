@@ -97,6 +97,12 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     page.fill("[name='body-0-value-treatments-0-value-name']", "Stretching")
     treatment_refs = treatments.locator("[data-contentpath='references']").first
     treatment_refs.locator(".c-sf-add-button").first.click()
+    # References cited offers the article's keys as the editor types.
+    key_field = page.locator(
+        "[name='body-0-value-treatments-0-value-references-0-value']"
+    )
+    choices = key_field.get_attribute("list")
+    assert page.locator(f"datalist#{choices} option[value='{key}']").count() == 1
     page.fill("[name='body-0-value-treatments-0-value-references-0-value']", key)
     editor = type_rich_text(description, " Stretching often helps.")
     editor.press("Shift+Home")

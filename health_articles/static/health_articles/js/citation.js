@@ -25,6 +25,37 @@
     return references;
   }
 
+  // The article's keys as the choices of every reference key field of the
+  // body ("References cited"), kept in step with the References tab.
+  const KEYS_LIST = "health-articles-reference-keys";
+  function updateKeyChoices() {
+    let list = document.getElementById(KEYS_LIST);
+    if (!list) {
+      list = document.createElement("datalist");
+      list.id = KEYS_LIST;
+      document.body.append(list);
+    }
+    list.replaceChildren(
+      ...articleReferences().map(({ key, title }) => {
+        const option = document.createElement("option");
+        option.value = key;
+        if (title) option.label = title;
+        return option;
+      }),
+    );
+  }
+  document.addEventListener("input", (event) => {
+    if (event.target.name && event.target.name.startsWith("references-")) updateKeyChoices();
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target.name && event.target.name.startsWith("references-")) updateKeyChoices();
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", updateKeyChoices);
+  } else {
+    updateKeyChoices();
+  }
+
   function element(tag, attributes, ...children) {
     const node = document.createElement(tag);
     Object.entries(attributes || {}).forEach(([name, value]) =>
