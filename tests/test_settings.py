@@ -129,3 +129,35 @@ def test_a_request_field_limit_too_low_for_a_long_reference_list_is_warned(setti
     assert "more than about 20 references may answer 400" in warning.msg
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = None
     assert edit_form_fits_in_a_request(None) == []
+
+
+def test_dev_settings_let_frontend_dev_servers_read_the_api():
+    dev = import_fresh("blogsite.settings.dev")
+    for origin in ("http://localhost:3000", "http://127.0.0.1:3000"):
+        assert origin in dev.CORS_ALLOWED_ORIGINS
+    assert "http://127.0.0.1:8001" in dev.CORS_ALLOWED_ORIGINS  # the example one
+
+
+def test_browser_code_may_revalidate_with_etags(client, article, settings):
+    """A frontend on another origin reads ETag and sends If-None-Match: the
+    preflight allows the header, the answer exposes the validators."""
+    origin = "http://localhost:3000"
+    settings.CORS_ALLOWED_ORIGINS = [origin]
+    url = f"/api/v2/pages/{article.pk}/"
+    preflight = client.options(
+        url,
+        HTTP_ORIGIN=origin,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert preflight.status_code == 200
+    assert "if-none-match" in preflight["Access-Control-Allow-Headers"]
+    response = client.get(url, HTTP_ORIGIN=origin)
+    assert response["Access-Control-Allow-Origin"] == origin
+    exposed = {
+        h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")
+    }
+    assert {"etag", "last-modified"} <= exposed
+    again = client.get(url, HTTP_ORIGIN=origin, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    assert again["Access-Control-Allow-Origin"] == origin

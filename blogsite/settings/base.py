@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -197,6 +198,9 @@ CORS_ALLOWED_ORIGINS = [
     if origin.strip()
 ]
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Browser code may read the validators and send them back, for 304s.
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+CORS_ALLOW_HEADERS = [*default_headers, "if-none-match", "if-modified-since"]
 
 # Headless preview: with FRONTEND_URL set, "Preview" in the admin opens the
 # frontend there with a signed token (?content_type=…&token=…); the frontend

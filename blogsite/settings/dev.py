@@ -29,5 +29,8 @@ WHITENOISE_AUTOREFRESH = True
 # reads the API from another origin and shows the admin's previews.
 FRONTEND_URL = os.environ.get("FRONTEND_URL") or "http://127.0.0.1:8001/"
 WAGTAIL_HEADLESS_PREVIEW, _origin = frontend_settings(FRONTEND_URL)  # noqa: F405
-CORS_ALLOWED_ORIGINS = sorted({*CORS_ALLOWED_ORIGINS, _origin})  # noqa: F405
+# Most frontend dev servers (Next.js, Vite's preview, Create React App) serve
+# on port 3000: they may read the API too.
+DEV_SERVER_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"]
+CORS_ALLOWED_ORIGINS = sorted({*CORS_ALLOWED_ORIGINS, *DEV_SERVER_ORIGINS, _origin})  # noqa: F405
 CONTENT_SECURITY_POLICY = with_frame_source(CONTENT_SECURITY_POLICY, _origin)  # noqa: F405
