@@ -22,6 +22,7 @@ class System:
     hierarchical: bool  # whether a code also finds the codes below it (M16 finds M16.1)
     link: str = ""  # the code's page in the system's browser, "{code}" for the code
     check: Callable[[str], bool] = lambda code: True
+    normal_form: Callable[[str], str] = lambda code: code
 
 
 def _icd10(code: str) -> str:
@@ -43,6 +44,7 @@ SYSTEMS = {
         example="M16.1",
         hierarchical=True,
         link="https://icd.who.int/browse10/2019/en#/{code}",
+        normal_form=_icd10,
     ),
     "ICD11": System(
         label="ICD-11",
@@ -71,7 +73,6 @@ SYSTEMS = {
         link="https://meshb.nlm.nih.gov/record/ui?ui={code}",
     ),
 }
-NORMALISE = {"ICD10": _icd10}
 
 
 class CodeError(ValueError):
@@ -85,7 +86,7 @@ def normalise(system: str, code: str) -> str:
         raise CodeError(f"unknown coding system {system!r} (one of {known})")
     spec = SYSTEMS[system]
     code = re.sub(r"\s+", "", code or "").upper()
-    code = NORMALISE.get(system, lambda value: value)(code)
+    code = spec.normal_form(code)
     if not spec.pattern.match(code):
         raise CodeError(f"“{code}” is not a {spec.label} code (e.g. {spec.example})")
     if not spec.check(code):

@@ -837,9 +837,9 @@ class MedicalReview(models.Model):
     def reviewer_name(self):
         if self.reviewer:
             return str(self.reviewer)
-        return (
-            self.user.get_full_name() or self.user.get_username() if self.user else ""
-        )
+        if self.user:
+            return self.user.get_full_name() or self.user.get_username()
+        return ""
 
 
 class ReviewReminder(models.Model):

@@ -145,32 +145,34 @@ def links(item: Mapping) -> dict[str, str]:
     return found
 
 
-def labelled_links(item: Mapping) -> list[tuple[str, str]]:
-    """(label, URL) of the links readers are shown: those of ``links``, the
-    URL only where no DOI already leads to the work."""
-    labels = {identifier.link: identifier.label for identifier in IDENTIFIERS.values()}
+def _reader_links(item: Mapping) -> list[tuple[str, str, str, str]]:
+    """(link name, label, URL, the identifier as the item holds it) of the
+    links readers are shown: those of ``links``, the URL only where no DOI
+    already leads to the work."""
     found = links(item)
     if "doi" in found:
         found.pop(URL_LINK, None)
-    return [(labels.get(name, URL_LABEL), url) for name, url in found.items()]
+    shown = {
+        identifier.link: (identifier.label, variable)
+        for variable, identifier in IDENTIFIERS.items()
+    }
+    shown[URL_LINK] = (URL_LABEL, "URL")
+    return [
+        (name, shown[name][0], url, str(item.get(shown[name][1], "")))
+        for name, url in found.items()
+    ]
 
 
 def link_in_citation(fragment: str, item: Mapping) -> tuple[str, list]:
     """The formatted citation ``fragment`` (escaped HTML) with each of the
     item's identifiers it prints made a link to the work, and the (label,
     URL) links of those it does not print: each identifier shown once."""
-    by_link = {
-        identifier.link: variable for variable, identifier in IDENTIFIERS.items()
-    }
-    by_link[URL_LINK] = "URL"
     rest = []
-    for label, url in labelled_links(item):
-        name = next(n for n, v in by_link.items() if links(item).get(n) == url)
-        value = str(item.get(by_link[name], ""))
+    for name, label, url, value in _reader_links(item):
         for shown in (url, value):
-            at = _printed_at(fragment, html.escape(shown, quote=False), name)
+            escaped = html.escape(shown, quote=False)
+            at = _printed_at(fragment, escaped, name)
             if at >= 0:
-                escaped = html.escape(shown, quote=False)
                 anchor = f'<a href="{html.escape(url)}">{escaped}</a>'
                 fragment = fragment[:at] + anchor + fragment[at + len(escaped) :]
                 break

@@ -11,6 +11,7 @@ from .normalise import (
     DASH_CLASS,
     ET_AL,
     PERIOD_INITIALS,
+    PLACE_PUBLISHER,
     YEAR,
     clean_space,
     cut_designators,
@@ -82,7 +83,6 @@ ARTICLE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 PAGE_WORDS = re.compile(r"^(?:pp?\.?|pages?|s\.)\s*", re.IGNORECASE)
-PLACE_PUBLISHER = re.compile(r"^(?P<place>[^:;]{2,60}?)\s*:\s*(?P<publisher>[^:;]+)$")
 
 
 def _names(text: str) -> list[dict]:
@@ -204,7 +204,9 @@ def from_segments(
                 csl["issued"] = date
         elif variable == "volume":
             _volume(text, csl)
-        elif variable == "publisher" and (match := PLACE_PUBLISHER.match(text)):
+        elif variable == "publisher" and (
+            match := PLACE_PUBLISHER.match(strip_end(text))
+        ):
             csl.setdefault("publisher-place", strip_end(match["place"]))
             csl["publisher"] = strip_end(match["publisher"])
         elif value := _value(variable, text):

@@ -43,6 +43,10 @@ SEASON = r"(?:Spring|Summer|Fall|Autumn|Winter)"
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 
 
+# "Place: Publisher" ("Washington (DC): National Academies Press").
+PLACE_PUBLISHER = re.compile(r"^(?P<place>[^:;]+?)\s*:\s*(?P<publisher>[^:;]+)$")
+
+
 def clean_space(text: str) -> str:
     """Collapse runs of whitespace (non-breaking spaces included) to one space."""
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()

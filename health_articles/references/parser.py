@@ -39,6 +39,7 @@ from .normalise import (
     MONTH,
     NLM_DATE,
     ORG_CONNECTORS,
+    PLACE_PUBLISHER,
     UPPER,
     YEAR,
     clean_space,
@@ -448,7 +449,6 @@ PUBLISHER_SEGMENT = re.compile(
     r"(?P<date>(?:c|\u00a9)?\s*" + YEAR + r"[^:;]*?)"
     r"(?:\s*[:;.,]\s*(?:pp?\.\s*)?(?P<page>\d+\s*" + DASH_CLASS + r"\s*\d+))?$"
 )
-PLACE_PUBLISHER = re.compile(r"^(?P<place>[^:;]+?)\s*:\s*(?P<publisher>[^:;]+)$")
 EDITION = re.compile(
     r"^(?:(?P<n>\d+)(?:st|nd|rd|th)|(?P<word>Rev(?:ised)?|New|Expanded))"
     r"\s+(?:ed|edn|edition)\.?$",
@@ -780,8 +780,8 @@ def choose(
     medical styles best), else the model's, with the identifiers read by
     pattern; ``needs_review`` names what either reader doubts."""
     if not _broke(rules, model, confidence):
+        flagged = {entry.split(":")[0] for entry in rules.needs_review}
         for variable in COMPARED:
-            flagged = {entry.split(":")[0] for entry in rules.needs_review}
             if (
                 variable not in flagged
                 and variable in model

@@ -4,7 +4,7 @@ AnyStyle's held-out set, and training that gives the same model twice."""
 import xml.etree.ElementTree as ElementTree
 
 from health_articles.references import sequence, training
-from health_articles.references.learned import read
+from health_articles.references.learned import from_segments, read
 
 
 def test_the_model_is_loaded_once():
@@ -61,3 +61,16 @@ def test_training_gives_the_same_model_from_the_same_data(tmp_path, monkeypatch)
     training.train(data, first)
     training.train(data, second)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_publisher_segment_with_its_place_is_split():
+    csl, _ = from_segments(
+        [
+            sequence.Segment("title", "Pain management.", 1.0),
+            sequence.Segment(
+                "publisher", "Washington (DC): National Academies Press;", 1.0
+            ),
+        ]
+    )
+    assert csl["publisher"] == "National Academies Press"
+    assert csl["publisher-place"] == "Washington (DC)"

@@ -40,11 +40,19 @@ class Command(BaseCommand):
             .prefetch_related("article_reviewers__person__user")
             .order_by("next_review_due", "pk")
         )
+        # Those already reminded of their due date, read once.
+        reminded = set(
+            ReviewReminder.objects.filter(page__in=articles).values_list(
+                "page_id", "due", "user_id"
+            )
+        )
         sent = 0
         for article in articles:
             for link in article.article_reviewers.all():
                 user = link.person.user
                 if user is None or not user.email or not user.is_active:
+                    continue
+                if (article.pk, article.next_review_due, user.pk) in reminded:
                     continue
                 if self.remind(article, user, dry_run):
                     sent += 1
@@ -52,10 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{verb} {sent} reminders."))
 
     def remind(self, article, user, dry_run):
-        """Send one reminder, unless one was sent for this due date."""
+        """Send one reminder; False where another run sent it meanwhile."""
         due = article.next_review_due
-        if ReviewReminder.objects.filter(page=article, due=due, user=user).exists():
-            return False
         line = f"{user.email}: {article.title} (review due {due.isoformat()})"
         if dry_run:
             self.stdout.write(f"would remind {line}")
