@@ -4,6 +4,7 @@ frontend, publishes it and finds it on the frontend's tag page, in Chromium."""
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from health_articles.models import HealthArticlePage
 
@@ -96,11 +97,18 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     treatments.locator(".c-sf-add-button").first.click()
     page.fill("[name='body-0-value-treatments-0-value-name']", "Stretching")
     treatment_refs = treatments.locator("[data-contentpath='references']").first
-    treatment_refs.locator(".c-sf-add-button").first.click()
-    # References cited offers the article's keys as the editor types.
+    add_key = treatment_refs.locator(".c-sf-add-button").first
+    add_key.click()
     key_field = page.locator(
         "[name='body-0-value-treatments-0-value-references-0-value']"
     )
+    try:
+        key_field.wait_for(timeout=5_000)
+    except PlaywrightTimeoutError:
+        # Seen once in a fresh clone: the click landed while the new
+        # treatment's editors were still growing the page below it.
+        add_key.click()
+    # References cited offers the article's keys as the editor types.
     choices = key_field.get_attribute("list")
     assert page.locator(f"datalist#{choices} option[value='{key}']").count() == 1
     page.fill("[name='body-0-value-treatments-0-value-references-0-value']", key)
