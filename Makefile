@@ -35,9 +35,10 @@ run: $(STAMP)
 	@echo "API:      http://127.0.0.1:$(PORT)/api/v2/pages/?type=health_articles.HealthArticlePage"
 	@echo "Frontend: http://127.0.0.1:$(FRONTEND_PORT)/  (example client of the API, frontend/)"
 	@echo ""
-	$(BIN)/python -m http.server $(FRONTEND_PORT) --bind 127.0.0.1 --directory frontend & \
+	$(BIN)/python frontend/serve.py --port $(FRONTEND_PORT) --api http://127.0.0.1:$(PORT) & \
 	trap "kill $$!" EXIT INT TERM; \
-	FRONTEND_URL=http://127.0.0.1:$(FRONTEND_PORT)/ $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) FRONTEND_URL=http://127.0.0.1:$(FRONTEND_PORT)/ \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -1,8 +1,12 @@
 // Example frontend for the health_articles API (Wagtail API v2).
-// One page, four views chosen by the query string:
-//   (none)                       home: latest articles and the tag list
-//   ?tag=<slug>                  the articles with that tag
-//   ?article=<id>                one article
+// One page, its views chosen by the path (serve.py answers index.html for
+// every path):
+//   /                            home: latest articles and the most used tags
+//   /tags/                       every tag with its count
+//   /tags/<slug>/                the articles with that tag
+//   /<page path>/                an article, at its path on the site (found
+//                                with the API's pages/find/, which follows
+//                                the site's redirects)
 //   ?content_type=…&token=…      a draft, as wagtail-headless-preview links it
 // ?api=<url> overrides window.HEALTH_ARTICLES_API (config.js) and is kept in
 // every link. Only CMS rich text and formatted references are inserted as
@@ -10,6 +14,7 @@
 
 const SITE_NAME = "Health articles";
 const ARTICLE_TYPE = "health_articles.HealthArticlePage";
+const INDEX_TYPE = "health_articles.HealthArticleIndexPage";
 const TIMEOUT_MS = 15000;
 
 const params = new URLSearchParams(location.search);
@@ -64,12 +69,24 @@ function readApiBase() {
 
 const API = readApiBase();
 
-/** A link to a view of this page, keeping ?api= when it was given. */
-function viewUrl(query = {}, hash = "") {
-  const qs = new URLSearchParams(query);
-  if (apiParam) qs.set("api", apiParam);
-  const search = qs.toString();
-  return location.pathname + (search ? `?${search}` : "") + (hash ? `#${hash}` : "");
+/** A link to a view of this frontend, keeping ?api= when it was given. */
+function viewUrl(path = "/", hash = "") {
+  const search = apiParam ? `?${new URLSearchParams({ api: apiParam })}` : "";
+  return path + search + (hash ? `#${hash}` : "");
+}
+
+/** The frontend's path of a tag's view. */
+function tagPath(slug) {
+  return `/tags/${encodeURIComponent(slug)}/`;
+}
+
+/** The frontend's path of a page: its path on the site (html_url's). */
+function pagePath(item) {
+  try {
+    return new URL(item.meta.html_url).pathname;
+  } catch {
+    return "/";
+  }
 }
 
 /** An absolute http(s)/mailto URL, or null: no javascript: or data: links. */
@@ -218,7 +235,7 @@ function show(...nodes) {
 }
 
 function backHome() {
-  return h("p", null, h("a", { href: viewUrl() }, "Back to all articles"));
+  return h("p", null, h("a", { href: viewUrl("/") }, "Back to all articles"));
 }
 
 function showError(title, message, { withHomeLink = true } = {}) {
@@ -235,7 +252,9 @@ function goToElement(element, { push = false } = {}) {
   if (element !== main) element.classList.add("is-target");
   element.scrollIntoView({ block: "start" });
   element.focus({ preventScroll: true });
-  if (push && element.id) history.pushState(null, "", `${location.search}#${encodeURIComponent(element.id)}`);
+  if (push && element.id) {
+    history.pushState(null, "", `${location.pathname}${location.search}#${encodeURIComponent(element.id)}`);
+  }
 }
 
 function elementForHash(hash) {
@@ -250,7 +269,7 @@ function elementForHash(hash) {
 }
 
 // In-page links (#ref-…, the table of contents, the skip link): scroll and
-// focus, keep ?article=… and the rest of the query as they are.
+// focus, keep the path and the query as they are.
 document.addEventListener("click", (event) => {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const link = event.target.closest('a[href^="#"]');
@@ -273,7 +292,7 @@ function tagLinks(tags, className = "tag-list") {
   return h(
     "ul",
     { class: className },
-    tags.map((tag) => h("li", null, h("a", { href: viewUrl({ tag: tag.slug }), rel: "tag" }, tag.name))),
+    tags.map((tag) => h("li", null, h("a", { href: viewUrl(tagPath(tag.slug)), rel: "tag" }, tag.name))),
   );
 }
 
@@ -285,7 +304,7 @@ function articleList(items, headingLevel = "h3") {
       h(
         "li",
         null,
-        h(headingLevel, null, h("a", { href: viewUrl({ article: item.id }) }, item.title)),
+        h(headingLevel, null, h("a", { href: viewUrl(pagePath(item)) }, item.title)),
         item.summary && h("p", null, item.summary),
         item.tags && item.tags.length > 0 && h("div", { class: "article-tags" }, h("span", { class: "label" }, "Tags: "), tagLinks(item.tags)),
       ),
@@ -310,6 +329,33 @@ function articleResults(result, empty, headingLevel) {
 
 // ------------------------------------------------------------------ home
 
+const HOME_TAGS = 12;
+
+/** Tags with their counts as a list of links. */
+function tagCloud(tags) {
+  return h(
+    "ul",
+    { class: "tag-cloud" },
+    tags.map((tag) =>
+      h(
+        "li",
+        null,
+        h("a", { href: viewUrl(tagPath(tag.slug)), rel: "tag" }, tag.name),
+        " ",
+        h("span", { class: "count" }, `(${tag.count} ${tag.count === 1 ? "article" : "articles"})`),
+      ),
+    ),
+  );
+}
+
+/** A settled tags request as nodes: an error, the empty text, or the cloud. */
+function tagResults(result) {
+  if (result.status === "rejected") {
+    return [h("p", { class: "error" }, `The tags could not be loaded. ${result.reason.message}`)];
+  }
+  return result.value.items.length ? [tagCloud(result.value.items)] : [h("p", null, "No tags yet.")];
+}
+
 async function renderHome() {
   setTitle("");
   const [articles, tags] = await Promise.allSettled([
@@ -319,7 +365,7 @@ async function renderHome() {
       order: "-first_published_at",
       limit: "20",
     }),
-    getJSON("/api/v2/tags/"),
+    getJSON("/api/v2/tags/", { limit: String(HOME_TAGS) }),
   ]);
 
   const articleSection = h(
@@ -328,29 +374,13 @@ async function renderHome() {
     h("h2", { id: "latest-heading" }, "Latest articles"),
     articleResults(articles, "No articles have been published yet.", "h3"),
   );
-
-  const tagSection = h("section", { "aria-labelledby": "tags" }, h("h2", { id: "tags" }, "Browse by tag"));
-  if (tags.status === "rejected") {
-    tagSection.append(h("p", { class: "error" }, `The tags could not be loaded. ${tags.reason.message}`));
-  } else if (!tags.value.items.length) {
-    tagSection.append(h("p", null, "No tags yet."));
-  } else {
-    tagSection.append(
-      h(
-        "ul",
-        { class: "tag-cloud" },
-        tags.value.items.map((tag) =>
-          h(
-            "li",
-            null,
-            h("a", { href: viewUrl({ tag: tag.slug }), rel: "tag" }, tag.name),
-            " ",
-            h("span", { class: "count" }, `(${tag.count} ${tag.count === 1 ? "article" : "articles"})`),
-          ),
-        ),
-      ),
-    );
-  }
+  const tagSection = h(
+    "section",
+    { "aria-labelledby": "tags-heading" },
+    h("h2", { id: "tags-heading" }, "Most used tags"),
+    tagResults(tags),
+    h("p", null, h("a", { href: viewUrl("/tags/") }, "All tags")),
+  );
 
   show(
     h("h1", null, SITE_NAME),
@@ -358,6 +388,16 @@ async function renderHome() {
     articleSection,
     tagSection,
   );
+}
+
+async function renderTags() {
+  setTitle("Tags");
+  const [tags] = await Promise.allSettled([getJSON("/api/v2/tags/", { order: "name", limit: "100" })]);
+  const note =
+    tags.status === "fulfilled" && tags.value.meta.total_count > tags.value.items.length
+      ? h("p", { class: "muted" }, `Showing ${tags.value.items.length} of ${tags.value.meta.total_count} tags.`)
+      : null;
+  show(h("h1", null, "Tags"), tagResults(tags), note, backHome());
 }
 
 // ------------------------------------------------------------------- tag
@@ -653,7 +693,7 @@ class ArticleRenderer {
       "section",
       { class: "related", "aria-labelledby": "related-heading" },
       h("h2", { id: this.id("related-heading") }, "Related articles"),
-      h("ul", null, items.map((item) => h("li", null, h("a", { href: viewUrl({ article: item.id }) }, item.title)))),
+      h("ul", null, items.map((item) => h("li", null, h("a", { href: viewUrl(pagePath(item)) }, item.title)))),
     );
   }
 
@@ -696,24 +736,29 @@ function renderArticlePage(page, { preview = false } = {}) {
   show(banner, new ArticleRenderer(page).render());
 }
 
-async function renderArticle(id) {
-  if (!/^[1-9]\d{0,17}$/.test(id)) {
-    showError("Article not found", `“${id}” is not an article id.`);
-    return;
-  }
+/** The page at ``path`` on the site: pages/find/ answers with a redirect to
+ * its detail (following the site's redirects, for a moved or renamed page). */
+async function renderPage(path) {
   let page;
   try {
-    page = await getJSON(`/api/v2/pages/${id}/`);
+    page = await getJSON("/api/v2/pages/find/", { html_path: path });
   } catch (error) {
     if (error.status === 404) showError("Article not found", "There is no published article with this address. It may have been moved or unpublished.");
     else showError("The article could not be loaded", error.message);
     return;
   }
-  if (page.meta && page.meta.type && page.meta.type !== ARTICLE_TYPE) {
+  const type = page.meta && page.meta.type;
+  if (type === ARTICLE_TYPE) {
+    if (page.meta.html_url && pagePath(page) !== path) {
+      // Found through a redirect: show the article's own address.
+      history.replaceState(null, "", viewUrl(pagePath(page), location.hash.slice(1)));
+    }
+    renderArticlePage(page);
+  } else if (type === INDEX_TYPE) {
+    await renderHome(); // the article index: the site's home page
+  } else {
     showError(page.title || "Not an article", "This page of the site is not a health article.");
-    return;
   }
-  renderArticlePage(page);
 }
 
 async function renderPreview(contentType, token) {
@@ -734,21 +779,16 @@ function route() {
   if (params.has("token") || params.has("content_type")) {
     return renderPreview(params.get("content_type") || "", params.get("token") || "");
   }
-  if (params.has("article")) return renderArticle(params.get("article").trim());
-  if (params.has("tag")) {
-    const slug = params.get("tag").trim();
-    if (!slug) {
-      showError("No such tag", "No tag was given.");
-      return null;
-    }
-    return renderTag(slug);
-  }
-  return renderHome();
+  const path = location.pathname;
+  if (path === "/" || path === "/index.html") return renderHome();
+  if (path === "/tags/") return renderTags();
+  const tag = /^\/tags\/([^/]+)\/$/.exec(path);
+  if (tag) return renderTag(decodeURIComponent(tag[1]));
+  return renderPage(path.endsWith("/") ? path : `${path}/`);
 }
 
 async function start() {
-  for (const link of document.querySelectorAll("a[data-home]")) link.href = viewUrl();
-  for (const link of document.querySelectorAll("a[data-home-hash]")) link.href = viewUrl({}, link.dataset.homeHash);
+  for (const link of document.querySelectorAll("a[data-path]")) link.href = viewUrl(link.dataset.path);
   const origin = document.getElementById("api-origin");
 
   if (!API) {
@@ -756,7 +796,7 @@ async function start() {
     showError("Cannot load articles", "The API address (the api parameter or config.js) is not a valid http or https URL.", { withHomeLink: false });
     return;
   }
-  origin.replaceChildren(h("a", { href: API + "/api/v2/" }, new URL(API).host));
+  origin.replaceChildren(h("a", { href: API + "/api/v2/pages/" }, new URL(API).host));
 
   setLoading(true);
   try {
@@ -766,7 +806,8 @@ async function start() {
   } finally {
     setLoading(false);
   }
-  // A link such as ?article=4#ref-abbott2013: the target exists only now.
+  // A link such as /massage-therapy-for-hip-pain/#ref-abbott2013: the
+  // target exists only now.
   const target = elementForHash(location.hash);
   if (target) goToElement(target);
 }

@@ -251,7 +251,10 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "Health articles"
-WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+# The admin's address, for links in e-mails (review reminders, Wagtail's
+# notifications); `make run` sets it from PORT. Unset, those links use the
+# default site's address.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_TAG_SPACES_ALLOWED = True
 # "Hip pain" and "hip pain" are one tag.

@@ -16,7 +16,6 @@ ALLOWED_HOSTS = [
     for host in os.environ.get("ALLOWED_HOSTS", "").split(",")
     if host.strip()
 ]
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "")
 
 # PostgreSQL through psycopg's connection pool, in each worker process: at
 # most DB_POOL_SIZE connections (keep WORKERS x DB_POOL_SIZE within what the

@@ -2,10 +2,9 @@
 frontend on another origin, and a browser (Playwright with the system
 Chromium). Screenshots of failed tests go to tests/e2e/screenshots/."""
 
-import functools
+import importlib.util
 import shutil
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,10 @@ from blogsite.settings.base import with_frame_source
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
+# frontend/serve.py, as `make run` serves the frontend (not a package).
+_spec = importlib.util.spec_from_file_location("serve", FRONTEND_DIR / "serve.py")
+frontend_server = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(frontend_server)
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -86,38 +89,18 @@ def page(browser, request):
     context.close()
 
 
-class FrontendHandler(SimpleHTTPRequestHandler):
-    """Serves frontend/, with config.js pointing at the live server's API."""
-
-    api_url = ""
-
-    def do_GET(self):
-        if self.path.split("?")[0] == "/config.js":
-            body = f"window.HEALTH_ARTICLES_API = {self.api_url!r};\n".encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/javascript")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def frontend(live_server, settings):
     """The example frontend on its own origin, reading the live server's API,
     and configured as the site's headless preview client."""
-    handler = type("Handler", (FrontendHandler,), {"api_url": live_server.url})
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(FRONTEND_DIR))
-    )
+    server = frontend_server.make_server(live_server.url, quiet=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     origin = f"http://127.0.0.1:{server.server_port}"
     settings.CORS_ALLOWED_ORIGINS = [origin]
+    # The API's absolute URLs (pages/find/'s redirect, media) on the live
+    # server, whatever address the test's site has.
+    settings.WAGTAILAPI_BASE_URL = live_server.url
     settings.CONTENT_SECURITY_POLICY = with_frame_source(
         settings.CONTENT_SECURITY_POLICY, origin
     )

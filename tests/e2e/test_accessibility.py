@@ -61,11 +61,15 @@ def test_frontend_home(page, frontend, hip_article):
 
 
 def test_frontend_tag_page(page, frontend, hip_article):
-    check(page, frontend + "/?tag=hip-pain", "main li")
+    check(page, frontend + "/tags/hip-pain/", "main li")
+
+
+def test_frontend_tags_page(page, frontend, hip_article):
+    check(page, frontend + "/tags/", "main li")
 
 
 def test_frontend_article(page, frontend, hip_article):
-    check(page, f"{frontend}/?article={hip_article.pk}", "#ref-ahuja2020")
+    check(page, f"{frontend}/{hip_article.slug}/", "#ref-ahuja2020")
 
 
 def test_the_check_finds_violations(page):
@@ -89,7 +93,7 @@ def test_frontend_article_shows_evidence_and_linked_citations(
     page, frontend, hip_article
 ):
     """The frontend, on another origin, renders the article from the API alone."""
-    page.goto(f"{frontend}/?article={hip_article.pk}")
+    page.goto(f"{frontend}/{hip_article.slug}/")
     page.locator("#ref-ahuja2020").wait_for()
     assert page.get_by_role("heading", level=1).inner_text() == hip_article.title
     sections = page.locator("section.condition")

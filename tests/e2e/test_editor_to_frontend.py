@@ -160,7 +160,7 @@ def test_editor_writes_previews_publishes_and_finds_it_by_tag(
     assert [ref.key for ref in article.references.all()] == ["hicks2022"]
 
     page.goto(f"{frontend}/")
-    tags = page.get_by_role("region", name="Browse by tag")
+    tags = page.get_by_role("region", name="Most used tags")
     tag_entry = tags.get_by_role("listitem").filter(has_text="hip pain")
     assert "(1 article)" in tag_entry.inner_text()
     tag_entry.get_by_role("link", name="hip pain").click()

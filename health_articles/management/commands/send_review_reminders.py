@@ -82,7 +82,11 @@ class Command(BaseCommand):
 
     def message(self, article, due):
         edit = reverse("wagtailadmin_pages:edit", args=(article.pk,))
-        base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+        # WAGTAILADMIN_BASE_URL where set, else the article's own site.
+        base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or (
+            article.get_site().root_url
+        )
+        base = base.rstrip("/")
         overdue = due < timezone.localdate()
         return (
             f"The medical review of “{article.title}” is "
