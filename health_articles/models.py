@@ -55,6 +55,7 @@ from .querysets import public_pages, related_articles
 from .references import csl, identifiers
 from .references.formats import MAX_REFERENCES
 from .references.formatting import DEFAULT_STYLE, STYLES
+from .webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401
 
 # The site's base page model (WAGTAIL_PAGE_MODEL, wagtailcore.Page unless swapped).
 # Its app must come before this one in INSTALLED_APPS.

@@ -11,6 +11,7 @@ from .admin.reports import ReviewsDuePanel, is_reviewer
 from .citations.editor import register_citation_feature
 from .models import HealthArticlePage, HealthArticlePageMixin
 from .signal_handlers import bulk_action_done
+from .webhooks.admin import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 hooks.register("register_rich_text_features", register_citation_feature)
 hooks.register("after_bulk_action", bulk_action_done)
@@ -50,6 +51,14 @@ def reference_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_admin_viewset")
 def register_article_listing():
     return HealthArticleListingViewSet("health_article_listing")
+
+
+@hooks.register("register_admin_viewset")
+def register_webhook_views():
+    return [
+        WebhookEndpointViewSet("webhook_endpoints"),
+        WebhookDeliveryViewSet("webhook_deliveries"),
+    ]
 
 
 @hooks.register("after_create_page")

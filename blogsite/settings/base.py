@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -201,6 +203,16 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # Browser code may read the validators and send them back, for 304s.
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 CORS_ALLOW_HEADERS = [*default_headers, "if-none-match", "if-modified-since"]
+
+# Background tasks (django-tasks, the backport of Django 6's framework).
+# Wagtail's own (search and reference index updates) run in the request, as
+# they always have; publish webhooks go to a queue in the database, which
+# `manage.py db_worker --backend webhooks` works off (`make run` starts one).
+# docs/webhooks.md shows a Redis queue (django-tasks-rq) in its place.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 # Headless preview: with FRONTEND_URL set, "Preview" in the admin opens the
 # frontend there with a signed token (?content_type=…&token=…); the frontend

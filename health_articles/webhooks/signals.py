@@ -1,0 +1,79 @@
+"""What makes an event: an article published, unpublished, moved or deleted,
+as Wagtail's and Django's signals tell it. The event is made at once (a
+deleted article is described before it goes) and sent once its change is
+committed (``transaction.on_commit``): a change rolled back sends nothing,
+and sending only queues tasks, so the editor's request never waits for an
+endpoint. A move or deletion of an article that was not live sends nothing:
+no reader saw it.
+
+apps.py imports this module before the models load, so it reaches them
+through the app registry; ``connect_webhooks`` runs in ``ready()``.
+"""
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models.signals import pre_delete
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .delivery import dispatch
+from .events import EventType, article_event
+
+
+def send_after_commit(event_type, page, unless_deleted=False, **details):
+    """Queue the event of ``page``'s change to the active endpoints that take
+    it, once the change is committed (nothing is made for none); with
+    ``unless_deleted``, not if the page is gone by then. An error queueing
+    it is logged, never the editor's."""
+    endpoint_model = apps.get_model("health_articles", "WebhookEndpoint")
+    endpoints = [
+        endpoint
+        for endpoint in endpoint_model.objects.filter(active=True)
+        if event_type in endpoint.events
+    ]
+    if not endpoints:
+        return
+    event = article_event(event_type, page, **details)
+
+    def send():
+        if not unless_deleted or type(page).objects.filter(pk=page.pk).exists():
+            dispatch(event, endpoints)
+
+    transaction.on_commit(send, robust=True)
+
+
+def published(sender, instance, **kwargs):
+    send_after_commit(EventType.PUBLISHED, instance)
+
+
+def unpublished(sender, instance, **kwargs):
+    # Wagtail unpublishes a live page it deletes, too: the deletion's event
+    # says it all.
+    send_after_commit(EventType.UNPUBLISHED, instance, unless_deleted=True)
+
+
+def moved(sender, instance, url_path_before, **kwargs):
+    # Wagtail sends the moved page as a plain Page.
+    if instance.live:
+        send_after_commit(
+            EventType.MOVED, instance.specific, previous_url_path=url_path_before
+        )
+
+
+def deleted(sender, instance, **kwargs):
+    if instance.live:
+        send_after_commit(EventType.DELETED, instance)
+
+
+def connect_webhooks():
+    article = apps.get_model("health_articles", "HealthArticlePage")
+    for signal, receiver in (
+        (page_published, published),
+        (page_unpublished, unpublished),
+        (post_page_move, moved),
+        (pre_delete, deleted),
+    ):
+        signal.connect(
+            receiver,
+            sender=article,
+            dispatch_uid=f"health_articles_webhooks_{receiver.__name__}",
+        )
