@@ -12,8 +12,8 @@ a fallback to ``index.html`` serves the frontend as well (with a
 import argparse
 import functools
 import json
-from io import BytesIO
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
 
 DIRECTORY = Path(__file__).resolve().parent
@@ -65,7 +65,9 @@ def make_server(api_url, host="127.0.0.1", port=0, quiet=False):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--api", required=True, help="the site's URL, e.g. http://127.0.0.1:8000")
+    parser.add_argument(
+        "--api", required=True, help="the site's URL, e.g. http://127.0.0.1:8000"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     args = parser.parse_args()

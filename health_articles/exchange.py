@@ -3,14 +3,24 @@
 ``export_document`` writes every article with its structured data; importing
 that document with ``import_document`` restores it. Import validates the
 whole document before writing anything, and names the place of each error.
+
+A hero image is written as the path of its file (``hero_image.file``) with
+its title, alt text and focal point. Export copies the files into an
+``images`` folder beside the document (or, for a document written to
+standard output, names them in the media storage); import reads them from
+the folder it is given and reuses an image with the same content.
 """
 
 import datetime
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from taggit.models import Tag
 from wagtail.blocks import StreamBlockValidationError
+from wagtail.images import get_image_model
+from wagtail.utils.file import hash_filelike
 
 from .blocks import RICH_TEXT_FEATURES, sanitise
 from .body import cited_reference_keys
@@ -40,10 +50,15 @@ def _date(value):
     return value.isoformat() if value else None
 
 
-def export_document(articles):
-    """The articles (a queryset of HealthArticlePage) as a JSON-ready dict."""
-    articles = articles.order_by("path").prefetch_related(
-        "tags", "references", "article_authors__person", "article_reviewers__person"
+def export_document(articles, files=None):
+    """The articles (a queryset of HealthArticlePage) as a JSON-ready dict;
+    hero images' files are copied into ``files``/images/ where given."""
+    articles = (
+        articles.order_by("path")
+        .select_related("hero_image")
+        .prefetch_related(
+            "tags", "references", "article_authors__person", "article_reviewers__person"
+        )
     )
     people = {}
     entries = []
@@ -60,6 +75,9 @@ def export_document(articles):
                 "index": parent.slug,
                 "live": article.live,
                 "first_published_at": _date(article.first_published_at),
+                "last_published_at": _date(article.last_published_at),
+                "hero_image": article.hero_image
+                and _image_entry(article.hero_image, files),
                 "seo_title": article.seo_title,
                 "search_description": article.search_description,
                 "summary": article.summary,
@@ -80,6 +98,29 @@ def export_document(articles):
         "format": FORMAT,
         "people": sorted(people.values(), key=lambda person: person["name"]),
         "articles": entries,
+    }
+
+
+def _image_entry(image, files):
+    name = image.file.name
+    if files is not None:
+        name = f"images/{image.pk}-{Path(name).name}"
+        (Path(files) / "images").mkdir(exist_ok=True)
+        with image.open_file() as source:
+            (Path(files) / name).write_bytes(source.read())
+    focal = None
+    if image.has_focal_point():
+        focal = {
+            "x": image.focal_point_x,
+            "y": image.focal_point_y,
+            "width": image.focal_point_width,
+            "height": image.focal_point_height,
+        }
+    return {
+        "file": name,
+        "title": image.title,
+        "alt": image.description,
+        "focal_point": focal,
     }
 
 
@@ -211,7 +252,48 @@ def _people(entries):
     return people
 
 
-def _import_article(entry, location, people):
+def _hero_image(entry, location, files):
+    """The image of ``entry["hero_image"]``, or None: an image with the same
+    file content where one exists, else a new one from the file in
+    ``files``."""
+    value = _optional(entry, "hero_image", dict, location, None)
+    if value is None:
+        return None
+    here = f"{location}.hero_image"
+    name = _require(value, "file", str, here)
+    path = (Path(files or ".") / name).resolve()
+    if files is None or not path.is_relative_to(Path(files).resolve()):
+        raise DocumentError(f"{here}.file", f"“{name}” is not in the images' folder")
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(
+            f"{here}.file", f"cannot read “{name}”: {exc.strerror}"
+        ) from exc
+    image_model = get_image_model()
+    digest = hash_filelike(ContentFile(content))  # as Wagtail's file_hash
+    image = image_model.objects.filter(file_hash=digest).first() or image_model(
+        file=ContentFile(content, name=path.name), file_hash=digest
+    )
+    image.title = _require(value, "title", str, here)
+    image.description = _optional(value, "alt", str, here, "")
+    focal = _optional(value, "focal_point", dict, here, {})
+    for field in ("x", "y", "width", "height"):
+        number = focal.get(field)
+        if number is not None and (not isinstance(number, int) or number < 0):
+            raise DocumentError(
+                f"{here}.focal_point.{field}", "expected a whole number"
+            )
+        setattr(image, f"focal_point_{field}", number)
+    try:
+        image.full_clean(exclude=["file", "file_hash", "collection"])
+    except ValidationError as exc:
+        raise _first_error(exc, here) from exc
+    image.save()
+    return image
+
+
+def _import_article(entry, location, people, files):
     index_slug = _require(entry, "index", str, location)
     index = HealthArticleIndexPage.objects.filter(slug=index_slug).first()
     if index is None:
@@ -244,6 +326,10 @@ def _import_article(entry, location, people):
     article.first_published_at = _parse_date(
         entry, "first_published_at", location, datetime.datetime
     )
+    last_published_at = _parse_date(
+        entry, "last_published_at", location, datetime.datetime
+    )
+    article.hero_image = _hero_image(entry, location, files)
     article.last_reviewed = _parse_date(entry, "last_reviewed", location)
     article.next_review_due = _parse_date(entry, "next_review_due", location)
     live = _optional(entry, "live", bool, location, True)
@@ -273,11 +359,17 @@ def _import_article(entry, location, people):
     revision = article.save_revision()
     if live:
         revision.publish()
+        if last_published_at:  # when it was last published, not imported
+            HealthArticlePage.objects.filter(pk=article.pk).update(
+                last_published_at=last_published_at
+            )
+            article.last_published_at = last_published_at
     return article
 
 
-def import_document(document, progress=None):
-    """Create or update the document's articles, all of them or none."""
+def import_document(document, progress=None, files=None):
+    """Create or update the document's articles, all of them or none; hero
+    images are read from the folder ``files``."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DocumentError("format", f"not a {FORMAT} document")
     entries = _require(document, "articles", list, "document")
@@ -288,7 +380,7 @@ def import_document(document, progress=None):
             location = f"articles[{number}]"
             if not isinstance(entry, dict):
                 raise DocumentError(location, "expected an object")
-            articles.append(_import_article(entry, location, people))
+            articles.append(_import_article(entry, location, people, files))
             if progress:
                 progress(number + 1, len(entries), articles[-1])
     return articles

@@ -29,13 +29,12 @@ from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model_string
-from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import GroupApprovalTask, Orderable, Revision, Site
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
-from . import body, preview, review
+from . import body, preview, review, seo
 from .admin.forms import HealthArticlePageForm
 from .admin.panels import ReaderNumbersPanel, ReferenceToolsPanel, ReviewHistoryPanel
 from .api.fields import (
@@ -51,6 +50,7 @@ from .api.fields import (
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 from .caching import DEFAULT_TIMEOUT, EVERYTHING, generation
 from .citations.numbering import reference_numbers
+from .images import PictureField
 from .querysets import public_pages, related_articles
 from .references import csl, identifiers
 from .references.formats import MAX_REFERENCES
@@ -227,6 +227,9 @@ class HealthArticleIndexPageMixin(models.Model):
             .public()
             .order_by("-first_published_at", "-pk")
         )
+
+    def get_sitemap_urls(self, request=None):
+        return seo.sitemap_urls(self, request)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -435,6 +438,9 @@ class HealthArticlePageMixin(models.Model):
                     warnings.append(f"{reference.key}: {doubt}")
         return warnings
 
+    def get_sitemap_urls(self, request=None):
+        return seo.sitemap_urls(self, request)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["reference_numbers"] = self.reference_numbers
@@ -513,9 +519,10 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
         APIField("summary"),
         APIField("hero_image"),
         APIField(
-            "hero_image_rendition",
-            serializer=ImageRenditionField("fill-1200x630", source="hero_image"),
+            "hero_picture", serializer=PictureField("hero_image", source="hero_image")
         ),
+        APIField("seo", serializer=seo.SeoField()),
+        APIField("last_published_at"),
         APIField("body", serializer=ArticleBodyField()),
         APIField("tags", serializer=TagListField()),
         APIField("references", serializer=ReferenceListField()),

@@ -8,7 +8,7 @@ import json
 
 from django.utils.safestring import mark_safe
 
-from . import codes
+from . import codes, seo
 from .blocks import condition_anchor
 from .body import condition_sections
 from .citations.links import reference_anchor
@@ -83,7 +83,8 @@ def _condition(section, base):
 
 def article_graph(article, request=None):
     """schema.org ``@graph``: the web page, the article, people, conditions, works."""
-    url = article.get_full_url(request) or article.url or ""
+    about = seo.seo(article, request)
+    url = about["canonical_url"] or article.url or ""
     references = article.numbered_references
     conditions = condition_sections(article.body)
     page_node = {
@@ -119,6 +120,11 @@ def article_graph(article, request=None):
         article_node["author"] = [
             {"@id": f"{url}#person-{p.pk}"} for p in article.authors
         ]
+    if about["image"]:
+        article_node["image"] = {
+            "@type": "ImageObject",
+            **{key: about["image"][key] for key in ("url", "width", "height")},
+        }
     if article.first_published_at:
         article_node["datePublished"] = article.first_published_at.date().isoformat()
     if article.last_published_at:

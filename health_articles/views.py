@@ -1,11 +1,13 @@
-"""Reader pages beside Wagtail's own: the tag index and each tag's articles."""
+"""Reader pages beside Wagtail's own: the tag index, each tag's articles,
+and robots.txt."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from . import seo
 from .models import HealthArticlePage
 from .querysets import filter_by_tags, public_pages, tag_with_count, tags_with_counts
 
@@ -39,4 +41,10 @@ def tag_detail(request, slug):
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request, "health_articles/tag_detail.html", {"tag": tag, "articles": page}
+    )
+
+
+def robots_txt(request):
+    return HttpResponse(
+        seo.robots_txt(request), content_type="text/plain; charset=utf-8"
     )

@@ -435,6 +435,12 @@ def test_every_value_in_the_graph_is_visible_on_the_page(hip_page):
     shown = {
         *(a["href"] for a in soup.find_all("a", href=True)),
         *(t["datetime"] for t in soup.find_all("time")),
+        # The hero image: its file and size.
+        *(
+            img[attr]
+            for img in soup.find_all("img")
+            for attr in ("src", "width", "height")
+        ),
     }
     page_url = graph_from_page(hip_page)["@graph"][0]["url"]
     missing = [

@@ -235,8 +235,18 @@ def with_frame_source(policy, origin):
     return {**policy, "DIRECTIVES": {**directives, "frame-src": frames}}
 
 
+def canonical_pattern(url):
+    """HEALTH_ARTICLES_CANONICAL_URL for a frontend at ``url`` that serves
+    each page at its path on the site (as frontend/ does)."""
+    return url.rstrip("/") + "{path}"
+
+
 FRONTEND_URL = os.environ.get("FRONTEND_URL", "")
+# Canonical URLs (the API's seo, the page head, the sitemap) are the
+# frontend's where one serves the articles, the site's own otherwise.
+HEALTH_ARTICLES_CANONICAL_URL = ""
 if FRONTEND_URL:
+    HEALTH_ARTICLES_CANONICAL_URL = canonical_pattern(FRONTEND_URL)
     WAGTAIL_HEADLESS_PREVIEW, _origin = frontend_settings(FRONTEND_URL)
     CORS_ALLOWED_ORIGINS.append(_origin)
     CONTENT_SECURITY_POLICY = with_frame_source(CONTENT_SECURITY_POLICY, _origin)

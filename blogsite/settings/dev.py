@@ -29,6 +29,7 @@ WHITENOISE_AUTOREFRESH = True
 # reads the API from another origin and shows the admin's previews.
 FRONTEND_URL = os.environ.get("FRONTEND_URL") or "http://127.0.0.1:8001/"
 WAGTAIL_HEADLESS_PREVIEW, _origin = frontend_settings(FRONTEND_URL)  # noqa: F405
+HEALTH_ARTICLES_CANONICAL_URL = canonical_pattern(FRONTEND_URL)  # noqa: F405
 # Most frontend dev servers (Next.js, Vite's preview, Create React App) serve
 # on port 3000: they may read the API too.
 DEV_SERVER_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"]

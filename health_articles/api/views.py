@@ -118,7 +118,8 @@ class HealthArticlePagesAPIViewSet(
         "tags": ["tags"],
         "body": ["references"],  # for the numbers of in-text citations
         "references": ["references"],
-        "hero_image_rendition": ["hero_image__renditions"],
+        "hero_picture": ["hero_image__renditions"],
+        "seo": ["hero_image__renditions"],
         "authors": [
             Prefetch(
                 "article_authors",

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from wagtail.rich_text import RichText
 from wagtail.templatetags.wagtailcore_tags import richtext
 
+from .. import images, seo
 from ..blocks import CERTAINTY
 from ..citations.links import cited_keys, number_citations, reference_anchor
 from ..models import HealthArticleSettings
@@ -94,3 +95,24 @@ def reference_entries(context, references):
             (reference, reference_anchor(reference.key), mark_safe(linked), other_links)  # noqa: S308
         )
     return entries
+
+
+@register.inclusion_tag("health_articles/includes/picture.html", takes_context=True)
+def picture(context, image, use, rendition, sizes="100vw", css_class="", alt=None):
+    """``<picture>`` of ``image``'s ``rendition`` (a name of ``use``'s in
+    HEALTH_ARTICLES_IMAGE_RENDITIONS): AVIF and WebP sources, a srcset of
+    its widths, width and height (no layout shift) and alt text."""
+    data = images.picture(image, use, context["request"], alt=alt)
+    return {
+        "picture": data,
+        "rendition": data["renditions"][rendition],
+        "sizes": sizes,
+        "css_class": css_class,
+    }
+
+
+@register.inclusion_tag("health_articles/includes/seo_tags.html", takes_context=True)
+def seo_tags(context, page):
+    """The canonical link and the Open Graph and Twitter card tags of an
+    article, as the API's ``seo`` gives them."""
+    return {"seo": seo.seo(page, context["request"])}

@@ -173,20 +173,6 @@ def test_standard_pages_images_and_documents_endpoints(client, article):
     assert [item["id"] for item in documents["items"]] == [document.pk]
 
 
-def test_hero_image_is_served(client, article):
-    image = Image.objects.create(title="Hip", file=get_test_image_file())
-    article.hero_image = image
-    publish(article)
-    data = detail(client, article)
-    assert data["hero_image"]["id"] == image.pk
-    assert data["hero_image"]["meta"]["type"] == "wagtailimages.Image"
-    rendition = data["hero_image_rendition"]
-    # Cropped to the 1200x630 ratio; the 640px test image is not upscaled.
-    assert (rendition["width"], rendition["height"]) == (640, 336)
-    assert rendition["url"].endswith(".png")
-    assert rendition["alt"] == "Hip"
-
-
 def test_index_page_is_served_with_its_intro(client, index):
     index.intro = "<p>Articles on pain.</p>"
     publish(index)
@@ -390,7 +376,7 @@ def test_an_article_detail_costs_at_most_ten_queries(
     data = response.json()
     # Everything a detail carries: people, references, related articles...
     assert data["authors"] and data["reviewers"] and data["related_articles"]
-    assert data["hero_image_rendition"]["url"]
+    assert data["hero_picture"]["renditions"]["hero"]["url"]
     assert data["meta"]["parent"]["id"] == hip.get_parent().pk
     assert len(captured) <= 10
 

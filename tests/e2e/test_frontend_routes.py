@@ -19,7 +19,9 @@ def settle(page, url):
     page.locator("main[aria-busy=false]").wait_for(state="attached")
 
 
-def test_every_link_from_home_leads_somewhere(page, frontend, live_server, demo_content):
+def test_every_link_from_home_leads_somewhere(
+    page, frontend, live_server, demo_content
+):
     seen, queue, api_links = set(), [frontend + "/"], set()
     while queue:
         url = queue.pop()

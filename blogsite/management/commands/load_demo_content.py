@@ -83,6 +83,7 @@ class Command(BaseCommand):
             try:
                 import_document(
                     {**document, "articles": missing},
+                    files=file.parent,
                     progress=lambda number, total, page: self.stdout.write(
                         f"[{number}/{total}] {page.title}: "
                         + self.style.SUCCESS("created")

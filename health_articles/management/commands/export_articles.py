@@ -1,5 +1,6 @@
 import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
@@ -10,8 +11,9 @@ from health_articles.models import HealthArticlePage
 class Command(BaseCommand):
     help = (
         "Write every health article with all its structured data (body, "
-        "references, tags, authors, reviewers, review dates) as one JSON "
-        "document, which import_articles restores."
+        "references, tags, authors, reviewers, review dates, hero images) as "
+        "one JSON document, which import_articles restores. With --output, "
+        "the hero images' files are copied into an images folder beside it."
     )
 
     def add_arguments(self, parser):
@@ -21,7 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, **options):
         articles = HealthArticlePage.objects.all()
-        document = export_document(articles)
+        document = export_document(
+            articles, files=Path(output).resolve().parent if output else None
+        )
         text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True)
         if output:
             with open(output, "w", encoding="utf-8") as file:

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,8 +17,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="JSON document, or - for standard input.")
+        parser.add_argument(
+            "--files",
+            help=(
+                "Folder of the hero images' files (hero_image.file): by default "
+                "the document's own folder; MEDIA_ROOT for a site's export."
+            ),
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, files=None, **options):
         text = read_input(file)
         try:
             document = json.loads(text)
@@ -32,7 +40,11 @@ class Command(BaseCommand):
             self.stdout.write(f"[{number}/{total}] {article.slug}")
 
         try:
-            articles = import_document(document, progress=progress)
+            articles = import_document(
+                document,
+                progress=progress,
+                files=files or (Path(file).parent if file != "-" else Path.cwd()),
+            )
         except DocumentError as exc:
             raise CommandError(f"{file}: {exc} (nothing was imported)") from exc
         self.stdout.write(self.style.SUCCESS(f"Imported {len(articles)} articles."))

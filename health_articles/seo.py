@@ -1,0 +1,108 @@
+"""What search engines and link previews read of a page: its title and
+description, its canonical URL, its Open Graph image, and its sitemap entry.
+
+The canonical URL is where readers read the page. On a headless site that is
+the frontend: ``HEALTH_ARTICLES_CANONICAL_URL`` is a pattern with ``{path}``
+(the page's path on its site, ``/massage-therapy-for-hip-pain/``), ``{slug}``
+and ``{id}``, e.g. ``"https://www.example.org{path}"``. Unset, it is the
+page's own URL. The API, the page head and the sitemap give the same URL.
+"""
+
+import contextlib
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from rest_framework.fields import Field
+
+from .images import picture
+
+
+def canonical_url(page, request=None):
+    """The page's canonical URL, or None for a page that no site routes."""
+    parts = page.get_url_parts(request)
+    if parts is None:
+        return None
+    _, root_url, path = parts
+    pattern = getattr(settings, "HEALTH_ARTICLES_CANONICAL_URL", "")
+    if not pattern:
+        return root_url + path
+    return pattern.format(path=path, slug=page.slug, id=page.pk)
+
+
+def seo(page, request):
+    """Title, description, canonical URL and Open Graph image of an article:
+    the editor's SEO title and search description where given, else its
+    title and summary; the image is the hero's 1200x630 crop."""
+    image = None
+    if page.hero_image is not None:
+        hero = picture(page.hero_image, "hero_image", request)
+        rendition = hero["renditions"]["hero"]
+        image = {
+            "url": rendition["url"],
+            "width": rendition["width"],
+            "height": rendition["height"],
+            "alt": hero["alt"],
+        }
+    return {
+        "title": page.seo_title or page.title,
+        "description": page.search_description or page.summary,
+        "canonical_url": canonical_url(page, request),
+        "image": image,
+    }
+
+
+class SeoField(Field):
+    """An article's ``seo`` (see ``seo``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page) -> dict:
+        return seo(page, self.context["request"])
+
+
+def sitemap_urls(page, request=None):
+    """A page's sitemap entries (``Page.get_sitemap_urls``): its canonical
+    URL, last published, and its live translations as ``hreflang``
+    alternates where the site has several languages."""
+    entry = {
+        "location": canonical_url(page, request),
+        "lastmod": page.last_published_at or page.latest_revision_created_at,
+    }
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        translations = (
+            page.get_translations(inclusive=True)
+            .live()
+            .public()
+            .select_related("locale")
+            .specific()
+        )
+        if len(translations) > 1:
+            entry["alternates"] = [
+                {
+                    "lang_code": translation.locale.language_code,
+                    "location": canonical_url(translation, request),
+                }
+                for translation in translations
+            ]
+    return [entry]
+
+
+def robots_txt(request):
+    """robots.txt: crawlers stay out of the admin and drafts' previews, and
+    are told where the sitemap is."""
+    lines = ["User-agent: *"]
+    for name in ("wagtailadmin_home", "wagtailapi:page_preview:listing"):
+        with contextlib.suppress(NoReverseMatch):
+            lines.append(f"Disallow: {reverse(name)}")
+    try:
+        # Wagtail's sitemap view, wherever the site's URLconf routes it.
+        from wagtail.contrib.sitemaps.views import sitemap
+
+        lines.append(f"Sitemap: {request.build_absolute_uri(reverse(sitemap))}")
+    except (ImportError, NoReverseMatch):
+        pass
+    return "\n".join(lines) + "\n"
