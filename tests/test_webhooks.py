@@ -383,7 +383,11 @@ def test_retries_back_off_exponentially_to_a_cap():
 def test_an_administrator_adds_an_endpoint(editor_client):
     url = reverse("webhook_endpoints:add")
     form = editor_client.get(url).content.decode()
-    assert 'type="checkbox" name="events" value="article.moved"' in form
+    # A new endpoint takes every event unless unticked.
+    ticked = re.findall(
+        r'<input type="checkbox" name="events" value="([^"]+)"[^>]* checked', form
+    )
+    assert ticked == [kind.value for kind in EventType]
     secret = re.search(r'name="secret" value="(whsec_[^"]+)"', form).group(1)
     data = {
         "url": "https://www.example.org/api/revalidate",

@@ -4,7 +4,7 @@ and the delivery log, which they may read and delete but not write."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -29,7 +29,7 @@ class WebhookEndpointViewSet(ModelViewSet):
     list_display = [
         "url",
         Column("events", label=_("Events"), accessor=_event_labels),
-        "active",
+        BooleanColumn("active", label=_("Active")),
     ]
 
     def formfield_for_dbfield(self, db_field, **kwargs):
@@ -40,6 +40,7 @@ class WebhookEndpointViewSet(ModelViewSet):
                 label=db_field.verbose_name.capitalize(),
                 help_text=db_field.help_text,
                 choices=EventType.choices,
+                initial=db_field.default,
                 widget=forms.CheckboxSelectMultiple,
             )
         if db_field.name == "url":

@@ -101,4 +101,6 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_event_type_display()} {self.page_id} → {self.endpoint}"
+        return (
+            f"{self.get_event_type_display()} (page {self.page_id}) → {self.endpoint}"
+        )
