@@ -36,7 +36,9 @@ run: $(STAMP)
 	@echo "Frontend: http://127.0.0.1:$(FRONTEND_PORT)/  (example client of the API, frontend/)"
 	@echo ""
 	$(BIN)/python frontend/serve.py --port $(FRONTEND_PORT) --api http://127.0.0.1:$(PORT) & \
-	trap "kill $$!" EXIT INT TERM; \
+	frontend=$$!; \
+	$(BIN)/python manage.py db_worker --backend webhooks --no-reload & \
+	trap "kill $$frontend $$!" EXIT INT TERM; \
 	WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) FRONTEND_URL=http://127.0.0.1:$(FRONTEND_PORT)/ \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -64,6 +66,8 @@ clean:
 serve: $(STAMP)
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/python manage.py createcachetable
+	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/python manage.py db_worker --backend webhooks & \
+	trap "kill $$!" EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=blogsite.settings.production $(BIN)/gunicorn blogsite.wsgi -c blogsite/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 # Varnish (Debian's varnish and varnish-modules) on VARNISH_PORT in front of
