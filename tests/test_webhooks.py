@@ -24,8 +24,9 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page, Site
 
 from health_articles.models import HealthArticlePage, WebhookDelivery, WebhookEndpoint
-from health_articles.webhooks.delivery import retry_delay
+from health_articles.webhooks.delivery import post, retry_delay
 from health_articles.webhooks.events import EventType
+from health_articles.webhooks.signing import new_secret
 
 from .factories import HealthArticleIndexPageFactory, HealthArticlePageFactory
 from .helpers import add_url, article_form_data
@@ -353,15 +354,27 @@ def test_a_failing_endpoint_is_given_up_after_the_last_attempt(
 
 def test_a_hung_endpoint_times_out(editor_client, index, receiver, endpoint, settings):
     settings.HEALTH_ARTICLES_WEBHOOK_TIMEOUT = 0.5
-    receiver.delay = 2
+    receiver.delay = 3
     receiver.start()
     publish_in_admin(editor_client, index)
     started = time.monotonic()
     run_worker()
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # not waiting for the answer
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "pending"
     assert "timed out" in delivery.last_error
+
+
+def test_only_http_and_https_urls_are_posted_to():
+    secret = new_secret()
+    assert post("file:///etc/hostname", secret, "evt_1", "{}") == (
+        None,
+        "Not an http or https URL.",
+    )
+    assert post("https://www.example.org/", "not-a-secret", "evt_1", "{}") == (
+        None,
+        "a secret starts with whsec_",
+    )
 
 
 @pytest.mark.django_db

@@ -87,29 +87,32 @@ def _excerpt(error):
 def post(url, secret, event_id, body):
     """POST ``body``, signed, to ``url``: (the answer's status code or None,
     what went wrong or "" for a 2xx)."""
+    if not url.startswith(("http://", "https://")):
+        # The admin's form allows no other, but code could save one.
+        return None, "Not an http or https URL."
     timestamp = str(int(time.time()))
-    # Endpoint URLs are http or https: their model field checks.
-    request = urllib.request.Request(  # noqa: S310
-        url,
-        data=body.encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "webhook-id": event_id,
-            "webhook-timestamp": timestamp,
-            "webhook-signature": signature(secret, event_id, timestamp, body),
-        },
-    )
     timeout = setting("HEALTH_ARTICLES_WEBHOOK_TIMEOUT")
     try:
+        request = urllib.request.Request(  # noqa: S310 (http or https, above)
+            url,
+            data=body.encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "webhook-id": event_id,
+                "webhook-timestamp": timestamp,
+                "webhook-signature": signature(secret, event_id, timestamp, body),
+            },
+        )
         with opener.open(request, timeout=timeout) as response:
             return response.status, ""
     except HTTPError as error:  # a 3xx, 4xx or 5xx
         error_text = f"HTTP {error.code} {error.reason}: {_excerpt(error)}"
         return error.code, error_text[:MAX_ERROR_LENGTH]
     except (OSError, http.client.HTTPException, ValueError) as error:
-        # Refused, unreachable, timed out, TLS, a broken answer.
+        # Refused, unreachable, timed out, TLS, a broken answer; a URL or a
+        # secret saved without the admin's checks.
         reason = getattr(error, "reason", None) or error
         return None, (str(reason) or type(error).__name__)[:MAX_ERROR_LENGTH]
 
