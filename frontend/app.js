@@ -174,6 +174,39 @@ function timeEl(iso) {
   return h("time", { datetime: iso.slice(0, 10) }, dateFormat.format(date));
 }
 
+/** A srcset of the API's with only http(s) URLs, or null. */
+function safeSrcset(srcset) {
+  if (typeof srcset !== "string") return null;
+  const entries = srcset.split(", ").map((entry) => {
+    const [url, width] = entry.split(" ");
+    const safe = safeUrl(url);
+    return safe && /^\d+w$/.test(width) ? `${safe} ${width}` : null;
+  });
+  return entries.length && entries.every(Boolean) ? entries.join(", ") : null;
+}
+
+/** <picture> of one of an API picture's renditions (AVIF and WebP sources,
+ * a srcset of widths, width and height against layout shift), or null. */
+function pictureEl(picture, name, sizes, className) {
+  const rendition = picture && picture.renditions && picture.renditions[name];
+  const src = rendition && safeUrl(rendition.url);
+  if (!src) return null;
+  const sources = (rendition.sources || [])
+    .map((source) => ({ type: source.type, srcset: safeSrcset(source.srcset) }))
+    .filter((source) => /^image\/[a-z]+$/.test(source.type) && source.srcset)
+    .map((source) => h("source", { type: source.type, srcset: source.srcset, sizes }));
+  const img = h("img", {
+    class: className,
+    src,
+    srcset: safeSrcset(rendition.srcset),
+    sizes,
+    alt: typeof picture.alt === "string" ? picture.alt : "",
+    width: rendition.width,
+    height: rendition.height,
+  });
+  return h("picture", null, sources, img);
+}
+
 // -------------------------------------------------------------- fetching
 
 class ApiError extends Error {
@@ -498,6 +531,8 @@ class ArticleRenderer {
         return h("div", { class: "rich-text" }, richText(value));
       case "condition_section":
         return this.condition(value);
+      case "figure":
+        return this.figure(block.value);
       case "treatment":
         return this.treatment(value, false);
       default:
@@ -593,10 +628,13 @@ class ArticleRenderer {
   }
 
   heroImage() {
-    const rendition = this.page.hero_image_rendition;
-    const src = rendition && safeUrl(rendition.full_url || rendition.url);
-    if (!src) return null;
-    return h("img", { class: "hero-image", src, alt: rendition.alt || "", width: rendition.width, height: rendition.height });
+    return pictureEl(this.page.hero_picture, "hero", "(min-width: 48rem) 48rem, 100vw", "hero-image");
+  }
+
+  figure(value) {
+    const picture = pictureEl(value && value.picture, "figure", "(min-width: 48rem) 48rem, 100vw");
+    if (!picture) return null;
+    return h("figure", { class: "figure" }, picture, value.caption && h("figcaption", null, value.caption));
   }
 
   tableOfContents() {

@@ -4,13 +4,15 @@ and text that cites the reference list."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.db.models import prefetch_related_objects
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.api.rich_text import APIRichText
+from wagtail.images.blocks import ImageBlock
 from wagtail.rich_text import RichText
 
-from . import codes
+from . import codes, images
 from .citations.links import cited_keys, number_citations, without_citations
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -372,6 +374,43 @@ class ConditionSectionBlock(blocks.StructBlock):
         }
 
 
+class FigureBlock(blocks.StructBlock):
+    """An image of the body, with its alt text and an optional caption: in
+    the API a picture (``health_articles.images``) of the ``body`` use."""
+
+    image = ImageBlock(label=_("Image"))
+    caption = blocks.CharBlock(
+        label=_("Caption"),
+        required=False,
+        max_length=300,
+        help_text=_("Shown under the image; say where it comes from if not yours."),
+    )
+
+    def bulk_to_python(self, values):
+        """The figures of a body with their images' renditions in one
+        query, not one an image."""
+        figures = super().bulk_to_python(values)
+        prefetch_related_objects(
+            [figure["image"] for figure in figures if figure["image"]], "renditions"
+        )
+        return figures
+
+    def get_api_representation(self, value, context=None):
+        image = value["image"]
+        request = (context or {}).get("request")
+        return {
+            "picture": image
+            and images.picture(image, "body", request, alt=image.contextual_alt_text),
+            "caption": value["caption"],
+        }
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "health_articles/blocks/figure.html"
+        description = _("An image, with alt text and a caption.")
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     rich_text = CitingRichTextBlock(
@@ -384,3 +423,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     )
     condition_section = ConditionSectionBlock()
     treatment = TreatmentBlock()
+    figure = FigureBlock()

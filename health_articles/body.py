@@ -35,7 +35,8 @@ def walk(block, value, path=()):
     if isinstance(block, blocks.StreamBlock):
         for index, child in enumerate(value):
             yield from walk(child.block, child.value, (*path, index))
-    elif isinstance(block, blocks.StructBlock):
+    elif isinstance(block, blocks.StructBlock) and isinstance(value, dict):
+        # (Wagtail's ImageBlock is a StructBlock whose value is an image.)
         for name, child_block in block.child_blocks.items():
             yield from walk(child_block, value[name], (*path, name))
     elif isinstance(block, blocks.ListBlock):

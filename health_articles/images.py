@@ -71,6 +71,7 @@ def _srcset(renditions, request):
 def picture(image, use, request, alt=None):
     """``image`` as the API and the templates give it, for ``use``; ``alt``
     overrides the image's own alt text (``""`` for a decorative image).
+    URLs are absolute with ``request`` (on its site), paths without.
     Renditions are made once and kept; prefetch ``renditions`` to read them
     with no query."""
     table = renditions_for(use)
@@ -120,4 +121,4 @@ class PictureField(Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, image) -> dict:
-        return picture(image, self.use, self.context["request"])
+        return picture(image, self.use, self.context.get("request"))

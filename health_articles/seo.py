@@ -61,7 +61,7 @@ class SeoField(Field):
         return instance
 
     def to_representation(self, page) -> dict:
-        return seo(page, self.context["request"])
+        return seo(page, self.context.get("request"))
 
 
 def sitemap_urls(page, request=None):

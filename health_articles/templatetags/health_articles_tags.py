@@ -97,12 +97,13 @@ def reference_entries(context, references):
     return entries
 
 
-@register.inclusion_tag("health_articles/includes/picture.html", takes_context=True)
-def picture(context, image, use, rendition, sizes="100vw", css_class="", alt=None):
+@register.inclusion_tag("health_articles/includes/picture.html")
+def picture(image, use, rendition, sizes="100vw", css_class="", alt=None):
     """``<picture>`` of ``image``'s ``rendition`` (a name of ``use``'s in
     HEALTH_ARTICLES_IMAGE_RENDITIONS): AVIF and WebP sources, a srcset of
-    its widths, width and height (no layout shift) and alt text."""
-    data = images.picture(image, use, context["request"], alt=alt)
+    its widths, width and height (no layout shift) and alt text. URLs
+    are the site's own paths: the page may be served under other names."""
+    data = images.picture(image, use, None, alt=alt)
     return {
         "picture": data,
         "rendition": data["renditions"][rendition],

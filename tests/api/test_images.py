@@ -4,8 +4,10 @@ text and the focal point; the same on the server-rendered page; a listing's
 queries do not grow with its images."""
 
 import io
+import json
 
 import pytest
+from django.core.cache import cache
 from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -131,6 +133,7 @@ def test_a_listing_of_pictures_costs_the_same_queries_for_more_articles(
 
     def queries():
         client.get(url + "&_=warm")  # the renditions are made once
+        cache.clear()  # then read from the database, not Wagtail's cache
         with CaptureQueriesContext(connection) as captured:
             data = client.get(url).json()
         assert all(item["hero_picture"]["renditions"] for item in data["items"])
@@ -139,4 +142,81 @@ def test_a_listing_of_pictures_costs_the_same_queries_for_more_articles(
     add(2)
     few = queries()
     add(4)
+    assert queries() == few
+
+
+def add_figures(article, *figures):
+    """Append figures (image, alt text, decorative, caption) to the body."""
+    raw = list(article.body.raw_data)
+    for image, alt, decorative, caption in figures:
+        raw.append(
+            {
+                "type": "figure",
+                "value": {
+                    "image": {
+                        "image": image.pk,
+                        "alt_text": alt,
+                        "decorative": decorative,
+                    },
+                    "caption": caption,
+                },
+            }
+        )
+    article.body = json.dumps(raw)
+    return publish(article)
+
+
+def body_figures(client, article):
+    body = client.get(f"/api/v2/pages/{article.pk}/").json()["body"]
+    return [block["value"] for block in body if block["type"] == "figure"]
+
+
+def test_images_of_the_body_are_pictures_with_their_own_alt_text(client, article):
+    image = Image.objects.create(title="Stretch", file=get_test_image_file())
+    add_figures(
+        article,
+        (image, "A seated piriformis stretch", False, "The stretch, held 30 s."),
+        (image, "", True, ""),
+    )
+    first, decorative = body_figures(client, article)
+    assert first["caption"] == "The stretch, held 30 s."
+    picture = first["picture"]
+    assert picture["alt"] == "A seated piriformis stretch"
+    assert set(picture["renditions"]) == {"figure"}
+    figure = picture["renditions"]["figure"]
+    # The image's own ratio, never upscaled: 480 and 640 wide.
+    assert (figure["width"], figure["height"]) == (640, 480)
+    assert [entry.split(" ")[1] for entry in figure["srcset"].split(", ")] == [
+        "480w",
+        "640w",
+    ]
+    assert decorative["picture"]["alt"] == ""
+
+    html = client.get(article.url).content.decode()
+    assert html.count('<figure class="figure">') == 2
+    assert 'alt="A seated piriformis stretch"' in html
+    assert "<figcaption>The stretch, held 30 s.</figcaption>" in html
+    assert 'alt=""' in html
+
+
+def test_an_article_with_more_figures_costs_the_same_queries(
+    client, article, no_stored_responses
+):
+    url = f"/api/v2/pages/{article.pk}/"
+
+    def queries():
+        client.get(url + "?_=warm")  # the renditions are made once
+        cache.clear()  # then read from the database, not Wagtail's cache
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    one = Image.objects.create(title="One", file=get_test_image_file())
+    add_figures(article, (one, "One", False, ""))
+    few = queries()
+    more = [
+        Image.objects.create(title=f"{n}", file=get_test_image_file()) for n in range(3)
+    ]
+    add_figures(article, *((image, image.title, False, "") for image in more))
+    assert len(body_figures(client, article)) == 4
     assert queries() == few

@@ -98,6 +98,16 @@ def test_frontend_article_shows_evidence_and_linked_citations(
     assert page.get_by_role("heading", level=1).inner_text() == hip_article.title
     sections = page.locator("section.condition")
     assert sections.count() == 3
+    # The hero image as a picture: AVIF and WebP sources, a srcset, its size.
+    hero = page.locator("picture img.hero-image")
+    assert hero.get_attribute("alt") == hip_article.hero_image.description
+    assert (hero.get_attribute("width"), hero.get_attribute("height")) == (
+        "1200",
+        "630",
+    )
+    assert " 1600w" in hero.get_attribute("srcset")
+    types = page.locator("picture source").evaluate_all("s => s.map(e => e.type)")
+    assert types == ["image/avif", "image/webp"]
     assert "Certainty of evidence (GRADE)" in page.locator("main").inner_text()
     # Every citation links to an entry of the numbered list, which has it.
     citations = page.locator("main a.citation")
