@@ -54,6 +54,7 @@ LIVE_PAGES = "live-pages"
 TAGGINGS = "taggings"
 IMAGES = "images"
 DOCUMENTS = "documents"
+REDIRECTS = "redirects"
 
 SEQUENCE_KEY = "health_articles:sequence"
 GENERATION_KEY = "health_articles:generation:{}"

@@ -42,6 +42,7 @@ from .caching import (
     IMAGES,
     LIVE_PAGES,
     PAGES,
+    REDIRECTS,
     TAGGINGS,
     changed,
     condition_dependency,
@@ -271,6 +272,10 @@ image_changed = media_changed(IMAGES)
 document_changed = media_changed(DOCUMENTS)
 
 
+def redirects_changed(**kwargs):
+    stale_after_commit(REDIRECTS)
+
+
 def bulk_action_done(request, action_type, objects, action, **kwargs):
     """The admin's bulk actions (moving images or documents to another
     collection, tagging them, publishing pages) may write with
@@ -336,5 +341,9 @@ def register_signal_handlers():
     ):
         post_save.connect(receiver, sender=model)
         post_delete.connect(receiver, sender=model)
+    if apps.is_installed("wagtail.contrib.redirects"):
+        redirect_model = apps.get_model("wagtailredirects", "Redirect")
+        post_save.connect(redirects_changed, sender=redirect_model)
+        post_delete.connect(redirects_changed, sender=redirect_model)
     settings_model = apps.get_model("health_articles", "HealthArticleSettings")
     post_save.connect(settings_changed, sender=settings_model)

@@ -287,6 +287,21 @@ class HealthArticlePagesAPIViewSet(
             .first()
         )
 
+    def find_object(self, queryset, request):
+        """Wagtail's ``find/``; an ``html_path`` that no page has but the site
+        redirects (wagtail.contrib.redirects) finds the page it leads to, so
+        a frontend routing by path follows renamed and moved pages."""
+        found = super().find_object(queryset, request)
+        path = request.GET.get("html_path")
+        if found is None and path and apps.is_installed("wagtail.contrib.redirects"):
+            from wagtail.contrib.redirects.middleware import get_redirect
+            from wagtail.contrib.redirects.models import Redirect
+
+            redirect = get_redirect(request, Redirect.normalise_path(path))
+            if redirect is not None and redirect.redirect_page_id:
+                return queryset.filter(pk=redirect.redirect_page_id).first()
+        return found
+
     def get_queryset(self):
         queryset = super().get_queryset()
         if not issubclass(queryset.model, HealthArticlePage):
@@ -492,6 +507,20 @@ ENDPOINTS = {
     "tags": TagsAPIViewSet,
     "page_preview": PagePreviewAPIViewSet,
 }
+if apps.is_installed("wagtail.contrib.redirects"):
+    from wagtail.contrib.redirects.api.v2 import RedirectsAPIViewSet
+
+    class CheckedRedirectsAPIViewSet(
+        CachedAPIMixin, QueryErrorsMixin, CompactJSONMixin, RedirectsAPIViewSet
+    ):
+        """Wagtail's redirects endpoint (``/api/v2/redirects/``, and
+        ``find/?html_path=``), its answers stored until a redirect changes."""
+
+        def get_queryset(self):
+            depends_on(caching.REDIRECTS)
+            return super().get_queryset()
+
+    ENDPOINTS["redirects"] = CheckedRedirectsAPIViewSet
 
 
 def register_endpoints(router):
