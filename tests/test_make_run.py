@@ -58,8 +58,8 @@ def make_run(tmp_path):
     }
     for name in ("DJANGO_SETTINGS_MODULE", "FRONTEND_URL", "WAGTAILADMIN_BASE_URL"):
         env.pop(name, None)
-    process = subprocess.Popen(
-        ["make", "run", f"PORT={port}", f"FRONTEND_PORT={frontend_port}"],
+    process = subprocess.Popen(  # noqa: S603
+        [shutil.which("make"), "run", f"PORT={port}", f"FRONTEND_PORT={frontend_port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
