@@ -39,12 +39,14 @@ from .admin.forms import HealthArticlePageForm
 from .admin.panels import ReaderNumbersPanel, ReferenceToolsPanel, ReviewHistoryPanel
 from .api.fields import (
     ArticleBodyField,
+    CountField,
     DisclaimerField,
     PeopleField,
     ReferenceListField,
     RelatedArticlesField,
     ReviewField,
     SchemaOrgField,
+    TableOfContentsField,
     TagListField,
 )
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
@@ -530,9 +532,9 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
         APIField("reviewers", serializer=PeopleField(source="article_reviewers")),
         APIField("review", serializer=ReviewField()),
         APIField("disclaimer", serializer=DisclaimerField()),
-        APIField("word_count"),
-        APIField("reading_time"),
-        APIField("table_of_contents"),
+        APIField("word_count", serializer=CountField()),
+        APIField("reading_time", serializer=CountField()),
+        APIField("table_of_contents", serializer=TableOfContentsField()),
         APIField("related_articles", serializer=RelatedArticlesField()),
         APIField("schema_org", serializer=SchemaOrgField()),
     ]

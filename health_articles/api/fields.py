@@ -4,10 +4,12 @@ The article models name these in their ``api_fields``, so this module
 imports no models of the app.
 """
 
+from django.apps import apps
 from rest_framework.fields import Field
 from wagtail.api.rich_text import APIRichText
 from wagtail.api.utils import get_full_url
 
+from ..blocks import ArticleBodyBlock
 from ..body import condition_names
 from ..caching import (
     condition_dependency,
@@ -24,12 +26,26 @@ from ..references.formatting import (
 )
 from ..references.identifiers import links
 from ..structured_data import article_graph
+from .shapes import (
+    PersonEntry,
+    ReferenceEntry,
+    RelatedArticle,
+    Review,
+    RichText,
+    SchemaOrgGraph,
+    TableOfContentsEntry,
+    TagRef,
+    block_shape,
+)
+
+# What an article's body serves, from its blocks.
+ArticleBody = block_shape(ArticleBodyBlock(), "ArticleBody")
 
 
 class TagListField(Field):
     """Tags as ``[{"name", "slug"}]``, read from the prefetch cache when present."""
 
-    def to_representation(self, manager) -> list[dict[str, str]]:
+    def to_representation(self, manager) -> list[TagRef]:
         tags = sorted(manager.all(), key=lambda tag: tag.name.lower())
         return [{"name": tag.name, "slug": tag.slug} for tag in tags]
 
@@ -44,7 +60,7 @@ class ReferenceListField(Field):
     def get_attribute(self, instance):
         return instance
 
-    def to_representation(self, article) -> list[dict]:
+    def to_representation(self, article) -> list[ReferenceEntry]:
         # Checked by the viewset (api.validation.citation_style).
         request = self.context.get("request")
         style = (
@@ -81,7 +97,7 @@ class ArticleBodyField(Field):
     def get_attribute(self, instance):
         return instance
 
-    def to_representation(self, article):
+    def to_representation(self, article) -> ArticleBody:
         context = {**self.context, "reference_numbers": article.reference_numbers}
         return article.body.stream_block.get_api_representation(article.body, context)
 
@@ -92,9 +108,11 @@ class RelatedArticlesField(Field):
     def get_attribute(self, instance):
         return instance
 
-    def to_representation(self, article) -> list[dict]:
-        request = self.context["request"]
-        router = self.context["router"]
+    def to_representation(self, article) -> list[RelatedArticle]:
+        # Served without a request (Wagtail's API v3 gives fields none),
+        # URLs are the site's and there is no v2 detail_url.
+        request = self.context.get("request")
+        router = self.context.get("router")
         view = self.context.get("view")
         if hasattr(view, "get_related_candidates"):
             candidates = view.get_related_candidates()
@@ -117,8 +135,15 @@ class RelatedArticlesField(Field):
                 "id": page.pk,
                 "meta": {
                     "type": f"{page._meta.app_label}.{type(page).__name__}",
-                    "detail_url": get_full_url(
-                        request, router.get_object_detail_urlpath(type(page), page.pk)
+                    **(
+                        {
+                            "detail_url": get_full_url(
+                                request,
+                                router.get_object_detail_urlpath(type(page), page.pk),
+                            )
+                        }
+                        if router
+                        else {}
                     ),
                     "html_url": page.get_full_url(request),
                 },
@@ -131,7 +156,7 @@ class RelatedArticlesField(Field):
         ]
 
 
-def person_data(person) -> dict:
+def person_data(person) -> PersonEntry:
     return {
         "id": person.pk,
         "name": person.name,
@@ -146,7 +171,7 @@ def person_data(person) -> dict:
 class PeopleField(Field):
     """Authors or reviewers, in their order: name, credentials, bio, links."""
 
-    def to_representation(self, manager) -> list[dict]:
+    def to_representation(self, manager) -> list[PersonEntry]:
         return [person_data(entry.person) for entry in manager.all()]
 
 
@@ -156,7 +181,7 @@ class ReviewField(Field):
     def get_attribute(self, instance):
         return instance
 
-    def to_representation(self, article) -> dict:
+    def to_representation(self, article) -> Review:
         status = article.review_status()
         return {
             "last_reviewed": article.last_reviewed
@@ -174,11 +199,18 @@ class DisclaimerField(Field):
     def get_attribute(self, instance):
         return instance
 
-    def to_representation(self, article) -> str:
+    def to_representation(self, article) -> RichText:
         rich_text_format = self.context.get(
             "_wagtail_rich_text_format", APIRichText.get_default_format()
         )
-        text = article.disclaimer_for(self.context["request"])
+        request = self.context.get("request")
+        if request is not None:
+            text = article.disclaimer_for(request)
+        else:  # served without a request (Wagtail's API v3): the page's site's
+            site_settings = apps.get_model("health_articles", "HealthArticleSettings")
+            text = article.disclaimer or (
+                site_settings.for_site(article.get_site()).medical_disclaimer
+            )
         return APIRichText.serialize(text, format=rich_text_format)
 
 
@@ -188,5 +220,19 @@ class SchemaOrgField(Field):
     def get_attribute(self, instance):
         return instance
 
-    def to_representation(self, article) -> dict:
-        return article_graph(article, self.context["request"])
+    def to_representation(self, article) -> SchemaOrgGraph:
+        return article_graph(article, self.context.get("request"))
+
+
+class CountField(Field):
+    """A whole number the article computes: its word count, reading time."""
+
+    def to_representation(self, value) -> int:
+        return value
+
+
+class TableOfContentsField(Field):
+    """The condition sections in order, with their anchors."""
+
+    def to_representation(self, entries) -> list[TableOfContentsEntry]:
+        return entries

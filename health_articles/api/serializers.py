@@ -6,6 +6,7 @@ from wagtail.api.utils import get_full_url
 from wagtail.api.v2.serializers import PageParentField, PageSerializer
 
 from ..caching import LIVE_PAGES, depends_on, page_dependency
+from .shapes import TagMeta
 
 
 class VisibleParentField(PageParentField):
@@ -37,7 +38,7 @@ class TagSerializer(serializers.Serializer):
     slug = serializers.CharField()
     count = serializers.IntegerField()
 
-    def get_meta(self, tag) -> dict:
+    def get_meta(self, tag) -> TagMeta:
         request = self.context["request"]
         router = self.context["router"]
         detail = reverse(f"{router.url_namespace}:tags:detail", args=(tag.slug,))
