@@ -5,11 +5,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from health_articles.api.openapi import OpenAPIView
+
 from .api import api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/openapi.json", OpenAPIView.as_view(router=api_router)),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),
     path("", include("health_articles.urls")),
