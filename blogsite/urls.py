@@ -9,11 +9,17 @@ from health_articles.api.openapi import OpenAPIView
 
 from .api import api_router
 
+try:  # Wagtail's API v3, a preview in Wagtail 8, where the installed Wagtail has it
+    from wagtail.api.v3.urls import api as api_v3
+except ImportError:
+    api_v3 = None
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/openapi.json", OpenAPIView.as_view(router=api_router)),
     path("api/v2/", api_router.urls),
+    *([path("api/v3/", api_v3.urls)] if api_v3 else []),
     path("sitemap.xml", sitemap),
     path("", include("health_articles.urls")),
 ]
