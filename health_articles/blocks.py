@@ -378,7 +378,13 @@ class FigureBlock(blocks.StructBlock):
     """An image of the body, with its alt text and an optional caption: in
     the API a picture (``health_articles.images``) of the ``body`` use."""
 
-    image = ImageBlock(label=_("Image"))
+    image = ImageBlock(
+        label=_("Image"),
+        help_text=_(
+            "Describe what the image shows for readers who cannot see it, or "
+            "mark it decorative."
+        ),
+    )
     caption = blocks.CharBlock(
         label=_("Caption"),
         required=False,
@@ -409,6 +415,10 @@ class FigureBlock(blocks.StructBlock):
         label = _("Image")
         template = "health_articles/blocks/figure.html"
         description = _("An image, with alt text and a caption.")
+        preview_value = {
+            "image": None,
+            "caption": "An image of the article, with its alt text and a caption.",
+        }
 
 
 class ArticleBodyBlock(blocks.StreamBlock):

@@ -13,7 +13,6 @@ of two), for ``<img src>``; a smaller original gives no larger rendition
 
 from django.conf import settings
 from PIL import features
-from rest_framework.fields import Field
 from wagtail.api.utils import get_full_url
 
 DEFAULT_RENDITIONS = {
@@ -111,14 +110,3 @@ def picture(image, use, request, alt=None):
         },
         "renditions": named,
     }
-
-
-class PictureField(Field):
-    """An image field as a picture for ``use`` (see ``picture``), or null."""
-
-    def __init__(self, use, **kwargs):
-        self.use = use
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, image) -> dict:
-        return picture(image, self.use, self.context.get("request"))

@@ -42,17 +42,18 @@ from .api.fields import (
     CountField,
     DisclaimerField,
     PeopleField,
+    PictureField,
     ReferenceListField,
     RelatedArticlesField,
     ReviewField,
     SchemaOrgField,
+    SeoField,
     TableOfContentsField,
     TagListField,
 )
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 from .caching import DEFAULT_TIMEOUT, EVERYTHING, generation
 from .citations.numbering import reference_numbers
-from .images import PictureField
 from .querysets import public_pages, related_articles
 from .references import csl, identifiers
 from .references.formats import MAX_REFERENCES
@@ -523,7 +524,7 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
         APIField(
             "hero_picture", serializer=PictureField("hero_image", source="hero_image")
         ),
-        APIField("seo", serializer=seo.SeoField()),
+        APIField("seo", serializer=SeoField()),
         APIField("last_published_at"),
         APIField("body", serializer=ArticleBodyField()),
         APIField("tags", serializer=TagListField()),

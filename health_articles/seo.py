@@ -12,7 +12,6 @@ import contextlib
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from rest_framework.fields import Field
 
 from .images import picture
 
@@ -49,19 +48,6 @@ def seo(page, request):
         "canonical_url": canonical_url(page, request),
         "image": image,
     }
-
-
-class SeoField(Field):
-    """An article's ``seo`` (see ``seo``)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
-
-    def get_attribute(self, instance):
-        return instance
-
-    def to_representation(self, page) -> dict:
-        return seo(page, self.context.get("request"))
 
 
 def sitemap_urls(page, request=None):

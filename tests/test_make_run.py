@@ -1,11 +1,14 @@
 """`make run PORT=X FRONTEND_PORT=Y`, as a new user runs it: the frontend on
 Y reads the API on X, the API's URLs (media, find/'s redirect) are on X,
-canonical URLs and the admin's Preview open Y, and Y may read the API."""
+canonical URLs and the admin's Preview open Y, and Y may read the API.
+Against the same server, every curl example of docs/api.md runs as written
+(on port X), and its detail example has the real answer's shape."""
 
 import http.cookiejar
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -19,6 +22,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+API_DOCS = ROOT / "docs" / "api.md"
+DOCS_SITE = "http://127.0.0.1:8000"
 HIP = "/massage-therapy-for-hip-pain/"
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="no make")
@@ -48,13 +53,14 @@ def wait_for(url, process, seconds=180):
     pytest.fail(f"{url} did not answer in {seconds} s")
 
 
-@pytest.fixture
-def make_run(tmp_path):
+@pytest.fixture(scope="module")
+def make_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("make-run")
     port, frontend_port = free_port(), free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(folder / "media"),
     }
     for name in ("DJANGO_SETTINGS_MODULE", "FRONTEND_URL", "WAGTAILADMIN_BASE_URL"):
         env.pop(name, None)
@@ -139,3 +145,47 @@ def test_make_run_on_other_ports(make_run):
     )
     assert draft.headers["Access-Control-Allow-Origin"] == frontend
     assert json.load(draft)["title"] == article["title"]
+
+
+def curl_examples():
+    """The curl commands of docs/api.md's ```sh blocks, continuations joined."""
+    blocks = re.findall(r"```sh\n(.*?)```", API_DOCS.read_text(), re.S)
+    lines = "\n".join(blocks).replace("\\\n", " ").splitlines()
+    return [line.strip() for line in lines if line.strip().startswith("curl ")]
+
+
+def test_every_curl_example_of_the_api_docs_runs_as_written(make_run):
+    site, _ = make_run
+    examples = curl_examples()
+    assert len(examples) >= 8
+    for example in examples:
+        assert DOCS_SITE in example, example
+        command = shlex.split(example.replace(DOCS_SITE, site))
+        result = subprocess.run(  # noqa: S603
+            [shutil.which("curl"), *command[1:], "--write-out", "\n%{http_code}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, (example, result.stderr)
+        body, status = result.stdout.rsplit("\n", 1)
+        assert status == "200", (example, body[:300])
+        if body.startswith("{"):
+            assert "message" not in json.loads(body), example
+
+
+def shape(value):
+    """Keys all the way down; a list by its first item."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shape(value[0])] if value else []
+    return type(value).__name__ if value is not None else None
+
+
+def test_the_detail_example_of_the_api_docs_has_the_real_shape(make_run):
+    site, _ = make_run
+    text = API_DOCS.read_text()
+    example = json.loads(re.search(r"### Example\n.*?```json\n(.*?)```", text, re.S)[1])
+    real = json.load(get(f"{site}/api/v2/pages/{example['id']}/"))
+    assert shape(example) == shape(real)

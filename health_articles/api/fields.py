@@ -18,6 +18,7 @@ from ..caching import (
     tag_dependency,
 )
 from ..citations.links import reference_anchor
+from ..images import picture
 from ..querysets import related_articles
 from ..references.formatting import (
     DEFAULT_STYLE,
@@ -25,14 +26,17 @@ from ..references.formatting import (
     html_to_text,
 )
 from ..references.identifiers import links
+from ..seo import seo
 from ..structured_data import article_graph
 from .shapes import (
     PersonEntry,
+    Picture,
     ReferenceEntry,
     RelatedArticle,
     Review,
     RichText,
     SchemaOrgGraph,
+    Seo,
     TableOfContentsEntry,
     TagRef,
     block_shape,
@@ -236,3 +240,29 @@ class TableOfContentsField(Field):
 
     def to_representation(self, entries) -> list[TableOfContentsEntry]:
         return entries
+
+
+class PictureField(Field):
+    """An image field as a picture for ``use`` (``health_articles.images``),
+    or null."""
+
+    def __init__(self, use, **kwargs):
+        self.use = use
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, image) -> Picture:
+        return picture(image, self.use, self.context.get("request"))
+
+
+class SeoField(Field):
+    """An article's title, description, canonical URL and Open Graph image
+    (``health_articles.seo``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page) -> Seo:
+        return seo(page, self.context.get("request"))

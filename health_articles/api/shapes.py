@@ -189,6 +189,22 @@ class Picture(TypedDict):
     renditions: dict[str, Rendition]
 
 
+class OpenGraphImage(TypedDict):
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+class Seo(TypedDict):
+    """What a page head needs (``health_articles.seo``)."""
+
+    title: str
+    description: str
+    canonical_url: str | None
+    image: OpenGraphImage | None
+
+
 class TagMeta(TypedDict):
     type: Literal["taggit.Tag"]
     detail_url: str

@@ -516,6 +516,12 @@ if apps.is_installed("wagtail.contrib.redirects"):
         """Wagtail's redirects endpoint (``/api/v2/redirects/``, and
         ``find/?html_path=``), its answers stored until a redirect changes."""
 
+        # Wagtail's find_object reads html_path but its find/ lets only id
+        # through.
+        find_query_parameters = RedirectsAPIViewSet.find_query_parameters.union(
+            ["html_path"]
+        )
+
         def get_queryset(self):
             depends_on(caching.REDIRECTS)
             return super().get_queryset()
