@@ -100,6 +100,19 @@ function safeUrl(value, base = API + "/") {
   }
 }
 
+// Paths of the CMS that are files or services, not pages of this frontend.
+const CMS_ONLY = ["/media/", "/documents/", "/api/", "/admin/", "/static/", "/feed/"];
+
+/** A link to one of the CMS's pages as a link to the same view here; any
+ * other URL as it is. */
+function frontendLink(url) {
+  if (!url) return url;
+  const target = new URL(url);
+  if (target.origin !== new URL(API).origin) return url;
+  if (CMS_ONLY.some((prefix) => target.pathname.startsWith(prefix))) return url;
+  return viewUrl(target.pathname, target.hash.slice(1));
+}
+
 // Rich text from the CMS is inserted as HTML, cleaned first: unknown
 // elements are unwrapped, dangerous ones dropped, attributes allow-listed,
 // site-relative links pointed at the CMS (they are its pages and media).
@@ -143,7 +156,7 @@ function cleanTree(parent) {
         } else if (name === "href" || name === "src") {
           const value = attr.value.trim();
           if (name === "href" && value.startsWith("#")) continue; // in-page, e.g. #ref-key
-          const url = safeUrl(value);
+          const url = name === "href" ? frontendLink(safeUrl(value)) : safeUrl(value);
           if (url) node.setAttribute(name, url);
           else node.removeAttribute(attr.name);
         }
@@ -787,7 +800,7 @@ async function renderPage(path) {
   }
   const type = page.meta && page.meta.type;
   if (type === ARTICLE_TYPE) {
-    if (page.meta.html_url && pagePath(page) !== path) {
+    if (page.meta.html_url && pagePath(page) !== location.pathname) {
       // Found through a redirect: show the article's own address.
       history.replaceState(null, "", viewUrl(pagePath(page), location.hash.slice(1)));
     }
@@ -822,7 +835,13 @@ function route() {
   if (path === "/tags/") return renderTags();
   const tag = /^\/tags\/([^/]+)\/$/.exec(path);
   if (tag) return renderTag(decodeURIComponent(tag[1]));
-  return renderPage(path.endsWith("/") ? path : `${path}/`);
+  let decoded = path; // the page's path as Wagtail stores it: "/santé-du-dos/"
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // not percent-encoding: as it is
+  }
+  return renderPage(decoded.endsWith("/") ? decoded : `${decoded}/`);
 }
 
 async function start() {

@@ -1,6 +1,8 @@
 """The blocks of an article body: condition sections, treatments, headings
 and text that cites the reference list."""
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
@@ -9,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.api.rich_text import APIRichText
-from wagtail.images.blocks import ImageBlock
+from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.rich_text import RichText
 
 from . import codes, images
@@ -374,11 +376,34 @@ class ConditionSectionBlock(blocks.StructBlock):
         }
 
 
+class KnownImageChooserBlock(ImageChooserBlock):
+    """Images by id, from those a listing loaded for all its articles
+    (``images.known_images``) where it did, else with a query."""
+
+    def bulk_to_python(self, values):
+        values = list(values)
+        known = images.KNOWN_IMAGES.get()
+        if known is None or not all(v is None or v in known for v in values):
+            return super().bulk_to_python(values)
+        return [None if v is None else copy.copy(known[v]) for v in values]
+
+
+class FigureImageBlock(ImageBlock):
+    """Wagtail's ImageBlock (and so in migrations), reading the images a
+    listing loaded for its figures."""
+
+    def __init__(self, required=True, **kwargs):
+        super().__init__(required=required, **kwargs)
+        chooser = KnownImageChooserBlock(required=required)
+        chooser.set_name("image")
+        self.child_blocks["image"] = chooser
+
+
 class FigureBlock(blocks.StructBlock):
     """An image of the body, with its alt text and an optional caption: in
     the API a picture (``health_articles.images``) of the ``body`` use."""
 
-    image = ImageBlock(
+    image = FigureImageBlock(
         label=_("Image"),
         help_text=_(
             "Describe what the image shows for readers who cannot see it, or "

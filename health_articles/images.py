@@ -11,9 +11,15 @@ of two), for ``<img src>``; a smaller original gives no larger rendition
 (Wagtail never upscales), so a srcset holds only the widths it can have.
 """
 
+import contextlib
+import contextvars
+
 from django.conf import settings
 from PIL import features
 from wagtail.api.utils import get_full_url
+from wagtail.images import get_image_model
+
+from .media import restricted_collection_ids
 
 DEFAULT_RENDITIONS = {
     "hero_image": {
@@ -72,7 +78,10 @@ def picture(image, use, request, alt=None):
     overrides the image's own alt text (``""`` for a decorative image).
     URLs are absolute with ``request`` (on its site), paths without.
     Renditions are made once and kept; prefetch ``renditions`` to read them
-    with no query."""
+    with no query. None for an image of a restricted collection: readers
+    get nothing of those (as the images endpoint)."""
+    if image.collection_id in restricted_collection_ids():
+        return None
     table = renditions_for(use)
     specs = _specs(table)
     made = image.get_renditions(*specs.values())
@@ -110,3 +119,33 @@ def picture(image, use, request, alt=None):
         },
         "renditions": named,
     }
+
+
+# Images loaded for a listing's figures, by id: read by the figure block
+# instead of a query for each article's body (see ``known_images``).
+KNOWN_IMAGES = contextvars.ContextVar("health_articles_known_images", default=None)
+
+
+def figure_images(pages):
+    """{id: image} of the figures in ``pages``' bodies, with their renditions:
+    two queries for all of them."""
+    ids = set()
+    for page in pages:
+        for block in getattr(getattr(page, "body", None), "raw_data", ()):
+            if block["type"] == "figure" and isinstance(block["value"], dict):
+                image = block["value"].get("image")
+                if isinstance(image, dict) and isinstance(image.get("image"), int):
+                    ids.add(image["image"])
+    if not ids:
+        return {}
+    return get_image_model().objects.prefetch_related("renditions").in_bulk(ids)
+
+
+@contextlib.contextmanager
+def known_images(images):
+    """Within the block, figures read their images from ``images``."""
+    token = KNOWN_IMAGES.set(images)
+    try:
+        yield
+    finally:
+        KNOWN_IMAGES.reset(token)

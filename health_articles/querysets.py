@@ -21,7 +21,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
-from wagtail.models import Collection, CollectionViewRestriction
 
 from . import codes
 from .body import CONDITION_SEPARATOR, condition_names
@@ -72,18 +71,6 @@ def public_pages(site, model):
         for translation in site.root_page.get_translations():
             scoped |= pages.descendant_of(translation, inclusive=True)
     return scoped
-
-
-def restricted_collections():
-    """Collections under a view restriction, their descendants too: readers
-    see nothing of them through the API, whatever their session holds."""
-    paths = Collection.objects.filter(
-        pk__in=CollectionViewRestriction.objects.values("collection_id")
-    ).values_list("path", flat=True)
-    under = Q(pk__in=[])
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return Collection.objects.filter(under)
 
 
 def tagged_items(model):

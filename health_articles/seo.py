@@ -33,8 +33,8 @@ def seo(page, request):
     the editor's SEO title and search description where given, else its
     title and summary; the image is the hero's 1200x630 crop."""
     image = None
-    if page.hero_image is not None:
-        hero = picture(page.hero_image, "hero_image", request)
+    hero = page.hero_image and picture(page.hero_image, "hero_image", request)
+    if hero:
         rendition = hero["renditions"]["hero"]
         image = {
             "url": rendition["url"],

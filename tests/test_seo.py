@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 
 from health_articles.models import HealthArticlePage
 
@@ -125,7 +125,15 @@ def test_the_sitemap_leaves_out_drafts_and_private_pages(client, article, index)
         )
     )
     draft.save_revision()
-    assert not any(url.endswith("/draft/") for url in sitemap(client))
+    private = index.add_child(
+        instance=HealthArticlePage(title="Staff", slug="staff", summary="Staff only.")
+    )
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.LOGIN
+    )
+    urls = sitemap(client)
+    assert any(url.endswith("/hip/") for url in urls)
+    assert not any(url.endswith(("/draft/", "/staff/")) for url in urls)
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):

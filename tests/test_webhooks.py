@@ -3,6 +3,7 @@ after commit, the real task worker (``manage.py db_worker``) sending them to a
 real HTTP receiver this test starts, and the signatures checked by the
 verification snippets docs/webhooks.md gives, in Python and in JavaScript."""
 
+import datetime
 import json
 import re
 import shutil
@@ -21,7 +22,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from health_articles.models import HealthArticlePage, WebhookDelivery, WebhookEndpoint
 from health_articles.webhooks.delivery import post, retry_delay
@@ -453,3 +454,23 @@ def test_the_delivery_log_is_read_only(editor_client):
     for name, args in (("add", ()), ("edit", (delivery.pk,))):
         response = editor_client.get(reverse(f"webhook_deliveries:{name}", args=args))
         assert response.status_code == 302  # refused, to the dashboard
+
+
+def test_only_what_readers_can_see_makes_an_event(index, receiver, endpoint):
+    receiver.start()
+    later = HealthArticlePageFactory(parent=index, slug="later", live=False)
+    later.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    later.save_revision().publish()  # scheduled: Wagtail signals it all the same
+    private_index = HealthArticleIndexPageFactory(parent=index, slug="staff")
+    PageViewRestriction.objects.create(
+        page=private_index, restriction_type=PageViewRestriction.LOGIN
+    )
+    private = HealthArticlePageFactory(parent=private_index, slug="private", live=False)
+    private.save_revision().publish()
+    private.unpublish()
+    public = HealthArticlePageFactory(parent=index, slug="public", live=False)
+    public.save_revision().publish()
+    run_worker()
+    assert [(event["type"], event["data"]["slug"]) for event in receiver.events()] == [
+        ("article.published", "public")
+    ]

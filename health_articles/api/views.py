@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature
 from django.db import connection
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.urls import path
 from rest_framework.response import Response
@@ -25,7 +25,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Site
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
-from .. import caching, preview
+from .. import caching, images, preview
 from ..caching import (
     DOCUMENTS,
     IMAGES,
@@ -36,6 +36,7 @@ from ..caching import (
     depends_on,
     tag_dependency,
 )
+from ..media import restricted_collections
 from ..models import (
     ArticleAuthor,
     ArticleReviewer,
@@ -44,7 +45,6 @@ from ..models import (
 )
 from ..querysets import (
     public_pages,
-    restricted_collections,
     tag_with_count,
     tags_with_counts,
 )
@@ -161,9 +161,15 @@ class HealthArticlePagesAPIViewSet(
         ids, self.paginator.total_count = caching.selection(request, chosen_by, select)
         # One serializer for all, as a list's: its fields are built once.
         serializer = self.get_serializer([], many=True).child
-        data = caching.items(
-            request, (ids, queryset.in_bulk), serializer.to_representation
-        )
+        figures = {}
+
+        def load(ids):
+            pages = queryset.in_bulk(ids)
+            figures.update(images.figure_images(pages.values()))
+            return pages
+
+        with images.known_images(figures):
+            data = caching.items(request, (ids, load), serializer.to_representation)
         return self.get_paginated_response(data)
 
     # Parameters that select pages by nothing an edit changes: a listing with
@@ -297,7 +303,10 @@ class HealthArticlePagesAPIViewSet(
             from wagtail.contrib.redirects.middleware import get_redirect
             from wagtail.contrib.redirects.models import Redirect
 
-            redirect = get_redirect(request, Redirect.normalise_path(path))
+            try:
+                redirect = get_redirect(request, Redirect.normalise_path(path))
+            except ValueError:  # not a path a URL can have ("//[x")
+                return None
             if redirect is not None and redirect.redirect_page_id:
                 return queryset.filter(pk=redirect.redirect_page_id).first()
         return found
@@ -523,8 +532,38 @@ if apps.is_installed("wagtail.contrib.redirects"):
         )
 
         def get_queryset(self):
-            depends_on(caching.REDIRECTS)
-            return super().get_queryset()
+            """The request's site's redirects to a link or to a page readers
+            may see: none leads to (and so names) a draft or private page."""
+            depends_on(caching.REDIRECTS, LIVE_PAGES)
+            site = Site.find_for_request(self.request)
+            return (
+                super()
+                .get_queryset()
+                .filter(Q(site=None) | Q(site=site))
+                .filter(
+                    Q(redirect_page=None)
+                    | Q(redirect_page__in=public_site_pages(self.request))
+                )
+                .select_related("redirect_page")
+            )
+
+        def find_object(self, queryset, request):
+            """A path as a frontend has it (``location.pathname``, with or
+            without its trailing slash) finds its redirect, among those
+            ``get_queryset`` serves."""
+            from wagtail.contrib.redirects.models import Redirect
+
+            path = request.GET.get("html_path")
+            if path is None:
+                return super().find_object(queryset, request)
+            try:
+                path = Redirect.normalise_path(path)
+            except ValueError:  # not a path a URL can have
+                raise Http404 from None
+            found = queryset.filter(old_path=path).first()
+            if found is None:
+                raise Http404
+            return found
 
     ENDPOINTS["redirects"] = CheckedRedirectsAPIViewSet
 

@@ -104,6 +104,8 @@ def picture(image, use, rendition, sizes="100vw", css_class="", alt=None):
     its widths, width and height (no layout shift) and alt text. URLs
     are the site's own paths: the page may be served under other names."""
     data = images.picture(image, use, None, alt=alt)
+    if data is None:  # of a restricted collection: not shown
+        return {"picture": None}
     return {
         "picture": data,
         "rendition": data["renditions"][rendition],

@@ -3,8 +3,10 @@ as Wagtail's and Django's signals tell it. The event is made at once (a
 deleted article is described before it goes) and sent once its change is
 committed (``transaction.on_commit``): a change rolled back sends nothing,
 and sending only queues tasks, so the editor's request never waits for an
-endpoint. A move or deletion of an article that was not live sends nothing:
-no reader saw it.
+endpoint. Only what readers could see makes an event: a publish that
+leaves the article not live (scheduled for later) or private (a password,
+login or group restriction) sends nothing, nor does the unpublishing, move
+or deletion of an article that was not live and public.
 
 apps.py imports this module before the models load, so it reaches them
 through the app registry; ``connect_webhooks`` runs in ``ready()``.
@@ -19,11 +21,17 @@ from .delivery import dispatch
 from .events import EventType, article_event
 
 
-def send_after_commit(event_type, page, unless_deleted=False, **details):
+def readable(page):
+    """Whether readers may see ``page`` (its restrictions and its
+    ancestors'), as of the database now."""
+    return not page.get_view_restrictions().exists()
+
+
+def send_after_commit(event_type, page, unless=None, **details):
     """Queue the event of ``page``'s change to the active endpoints that take
-    it, once the change is committed (nothing is made for none); with
-    ``unless_deleted``, not if the page is gone by then. An error queueing
-    it is logged, never the editor's."""
+    it, once the change is committed (nothing is made for none), unless
+    ``unless()`` says otherwise then. An error queueing it is logged, never
+    the editor's."""
     endpoint_model = apps.get_model("health_articles", "WebhookEndpoint")
     endpoints = [
         endpoint
@@ -35,32 +43,42 @@ def send_after_commit(event_type, page, unless_deleted=False, **details):
     event = article_event(event_type, page, **details)
 
     def send():
-        if not unless_deleted or type(page).objects.filter(pk=page.pk).exists():
+        if unless is None or not unless():
             dispatch(event, endpoints)
 
     transaction.on_commit(send, robust=True)
 
 
 def published(sender, instance, **kwargs):
-    send_after_commit(EventType.PUBLISHED, instance)
+    # Wagtail signals a publish scheduled for later too.
+    articles = type(instance).objects.filter(pk=instance.pk)
+    send_after_commit(
+        EventType.PUBLISHED,
+        instance,
+        unless=lambda: not articles.live().public().exists(),
+    )
 
 
 def unpublished(sender, instance, **kwargs):
     # Wagtail unpublishes a live page it deletes, too: the deletion's event
     # says it all.
-    send_after_commit(EventType.UNPUBLISHED, instance, unless_deleted=True)
+    if readable(instance):
+        articles = type(instance).objects.filter(pk=instance.pk)
+        send_after_commit(
+            EventType.UNPUBLISHED, instance, unless=lambda: not articles.exists()
+        )
 
 
 def moved(sender, instance, url_path_before, **kwargs):
     # Wagtail sends the moved page as a plain Page.
-    if instance.live:
+    if instance.live and readable(instance):
         send_after_commit(
             EventType.MOVED, instance.specific, previous_url_path=url_path_before
         )
 
 
 def deleted(sender, instance, **kwargs):
-    if instance.live:
+    if instance.live and readable(instance):
         send_after_commit(EventType.DELETED, instance)
 
 

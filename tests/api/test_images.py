@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Collection, CollectionViewRestriction
 
 from health_articles.images import MODERN_FORMATS
 
@@ -219,4 +220,58 @@ def test_an_article_with_more_figures_costs_the_same_queries(
     ]
     add_figures(article, *((image, image.title, False, "") for image in more))
     assert len(body_figures(client, article)) == 4
+    assert queries() == few
+
+
+def test_images_of_a_restricted_collection_are_not_served(client, article):
+    private = Collection.get_first_root_node().add_child(name="Staff only")
+    image = Image.objects.create(
+        title="Hip", file=get_test_image_file(), collection=private
+    )
+    article.hero_image = image
+    add_figures(article, (image, "A hip", False, ""))
+    data = client.get(f"/api/v2/pages/{article.pk}/").json()
+    assert data["hero_picture"]["id"] == image.pk  # public until restricted
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    data = client.get(f"/api/v2/pages/{article.pk}/").json()
+    assert data["hero_picture"] is None
+    assert data["seo"]["image"] is None
+    assert [b["value"]["picture"] for b in data["body"] if b["type"] == "figure"] == [
+        None
+    ]
+    assert '"ImageObject"' not in str(data["schema_org"])
+    assert client.get(f"/api/v2/images/{image.pk}/").status_code == 404
+    assert "<picture>" not in client.get(article.url).content.decode()
+
+
+def test_a_listing_of_bodies_with_figures_costs_the_same_queries_for_more(
+    client, index, no_stored_responses
+):
+    url = "/api/v2/pages/?type=health_articles.HealthArticlePage&fields=body"
+
+    def add(count):
+        for number in range(count):
+            page = HealthArticlePageFactory(parent=index, slug=f"f{number}-{count}")
+            image = Image.objects.create(title=f"{number}", file=get_test_image_file())
+            add_figures(page, (image, f"Figure {number}", False, ""))
+
+    def queries():
+        client.get(url + "&_=warm")  # the renditions are made once
+        cache.clear()  # then read from the database, not Wagtail's cache
+        with CaptureQueriesContext(connection) as captured:
+            data = client.get(url).json()
+        figures = [
+            block["value"]["picture"]
+            for item in data["items"]
+            for block in item["body"]
+            if block["type"] == "figure"
+        ]
+        assert len(figures) == len(data["items"]) and all(figures)
+        return len(captured)
+
+    add(2)
+    few = queries()
+    add(4)
     assert queries() == few

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
@@ -169,6 +170,12 @@ def live_site(live_server, demo_content):
         reviewed_at=timezone.now(),
     )
     preview = articles[1].create_page_preview()
+    redirects = [
+        Redirect.objects.create(old_path="/old-hip-article", redirect_page=articles[0]),
+        Redirect.objects.create(
+            old_path="/elsewhere", redirect_link="https://example.org/"
+        ),
+    ]
     pages = list(Page.objects.live().exclude(depth=1))
     live_server.values = {
         "query": {
@@ -188,7 +195,7 @@ def live_site(live_server, demo_content):
             "locale": ["en"],
             "slug": [articles[0].slug],
             "id": [page.pk for page in pages] + [image.pk, document.pk],
-            "html_path": [articles[0].url, "/"],
+            "html_path": [articles[0].url, "/", "/old-hip-article/", "/elsewhere"],
             "content_type": [ARTICLE.lower()],
             "token": [preview.token],
         },
@@ -197,6 +204,7 @@ def live_site(live_server, demo_content):
             "images": [image.pk],
             "documents": [document.pk],
             "tags": ["hip-pain", "joint-pain"],
+            "redirects": [redirect.pk for redirect in redirects],
         },
     }
     return live_server

@@ -56,3 +56,29 @@ def test_the_redirects_endpoint_lists_and_finds_redirects(client, article):
     found = client.get("/api/v2/redirects/find/", {"html_path": "/old-hip-article"})
     assert found.status_code == 302
     assert "/api/v2/redirects/" in found["Location"]
+
+
+def test_redirects_to_drafts_or_private_pages_are_not_listed_or_found(client, article):
+    Redirect.objects.create(old_path="/old-hip-article", redirect_page=article)
+    Redirect.objects.create(old_path="/elsewhere", redirect_link="https://example.org/")
+    listed = client.get("/api/v2/redirects/").json()["items"]
+    assert {item["old_path"] for item in listed} == {"/old-hip-article", "/elsewhere"}
+    article.unpublish()
+    listed = client.get("/api/v2/redirects/").json()["items"]
+    assert [item["old_path"] for item in listed] == ["/elsewhere"]
+    found = client.get("/api/v2/redirects/find/", {"html_path": "/old-hip-article"})
+    assert found.status_code == 404
+
+
+def test_redirects_find_takes_the_path_as_a_frontend_has_it(client, article):
+    Redirect.objects.create(old_path="/old-hip-article", redirect_page=article)
+    for path in ("/old-hip-article", "/old-hip-article/"):
+        found = client.get("/api/v2/redirects/find/", {"html_path": path})
+        assert found.status_code == 302, path
+
+
+@pytest.mark.parametrize("endpoint", ["pages", "redirects"])
+def test_find_of_a_path_no_url_can_have_answers_404(client, article, endpoint):
+    response = client.get(f"/api/v2/{endpoint}/find/", {"html_path": "//[x"})
+    assert response.status_code == 404
+    assert "message" in response.json()

@@ -56,3 +56,17 @@ def test_every_link_from_home_leads_somewhere(
 def test_an_unknown_path_says_not_found(page, frontend, demo_content):
     settle(page, frontend + "/no-such-article/")
     assert page.get_by_role("heading", level=1).inner_text() == "Article not found"
+
+
+def test_a_renamed_article_opens_at_its_old_path_and_shows_its_new_one(
+    page, frontend, demo_content
+):
+    hip = HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
+    hip.slug = "santé-de-la-hanche"  # Wagtail keeps a redirect from the old path
+    hip.save_revision().publish()
+    settle(page, frontend + "/massage-therapy-for-hip-pain/#ref-ahuja2020")
+    assert page.get_by_role("heading", level=1).inner_text() == hip.title
+    assert page.url == frontend + "/sant%C3%A9-de-la-hanche/#ref-ahuja2020"
+    settle(page, frontend + "/santé-de-la-hanche/")
+    assert page.get_by_role("heading", level=1).inner_text() == hip.title
+    assert page.js_errors == []
