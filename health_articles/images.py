@@ -31,6 +31,10 @@ DEFAULT_RENDITIONS = {
     "body": {
         "figure": {"ratio": None, "widths": [480, 960, 1440]},
     },
+    # The site's publisher's logo, for search engines (at least 112 px).
+    "logo": {
+        "logo": {"ratio": None, "widths": [600]},
+    },
 }
 
 # Served to browsers that accept them, smallest first; Pillow may lack one.

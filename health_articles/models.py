@@ -98,6 +98,31 @@ class HealthArticleSettings(BaseSiteSetting):
         ),
         help_text=_("Shown on every article, unless the article has its own."),
     )
+    publisher_name = models.CharField(
+        _("publisher"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organisation that publishes this site's articles, e.g. the "
+            "clinic: named as their publisher to search engines."
+        ),
+    )
+    publisher_url = models.URLField(
+        _("publisher's website"),
+        blank=True,
+        help_text=_("The organisation's home page."),
+    )
+    publisher_logo = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("publisher's logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown by search engines beside the articles; at least 112 px wide."
+        ),
+    )
 
     class Meta:
         verbose_name = _("health article settings")
@@ -383,6 +408,11 @@ class HealthArticlePageMixin(models.Model):
     @property
     def reviewers(self):
         return [reviewer.person for reviewer in self.article_reviewers.all()]
+
+    def site_settings(self):
+        """The settings of the article's own site (its publisher, …)."""
+        site = self.get_site()
+        return HealthArticleSettings.for_site(site) if site else None
 
     def disclaimer_for(self, request):
         """The article's own disclaimer, or else its site's (rich text source)."""

@@ -8,7 +8,7 @@ import json
 
 from django.utils.safestring import mark_safe
 
-from . import codes, seo
+from . import codes, images, seo
 from .blocks import condition_anchor
 from .body import condition_sections
 from .citations.links import reference_anchor
@@ -81,6 +81,31 @@ def _condition(section, base):
     return node
 
 
+def _publisher(article, request):
+    """The organisation the article's site names as its publisher, or None."""
+    settings = article.site_settings()
+    if settings is None or not settings.publisher_name:
+        return None
+    site = article.get_site()
+    node = {
+        "@type": "Organization",
+        "@id": f"{(settings.publisher_url or site.root_url).rstrip('/')}/#publisher",
+        "name": settings.publisher_name,
+    }
+    if settings.publisher_url:
+        node["url"] = settings.publisher_url
+    logo = settings.publisher_logo and images.picture(
+        settings.publisher_logo, "logo", request
+    )
+    if logo:
+        rendition = logo["renditions"]["logo"]
+        node["logo"] = {
+            "@type": "ImageObject",
+            **{key: rendition[key] for key in ("url", "width", "height")},
+        }
+    return node
+
+
 def article_graph(article, request=None):
     """schema.org ``@graph``: the web page, the article, people, conditions, works."""
     about = seo.seo(article, request)
@@ -129,9 +154,14 @@ def article_graph(article, request=None):
         article_node["datePublished"] = article.first_published_at.date().isoformat()
     if article.last_published_at:
         article_node["dateModified"] = article.last_published_at.date().isoformat()
+    publisher = _publisher(article, request)
+    if publisher:
+        article_node["publisher"] = {"@id": publisher["@id"]}
+        page_node["publisher"] = {"@id": publisher["@id"]}
     graph = [
         page_node,
         article_node,
+        *([publisher] if publisher else []),
         *(_person(person, url) for person in article.people),
         *(_condition(section, url) for section in conditions),
         *(_scholarly_article(reference, url) for reference in references),

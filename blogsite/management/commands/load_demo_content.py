@@ -21,6 +21,7 @@ from health_articles.models import (
     ArticleReviewer,
     HealthArticleIndexPage,
     HealthArticlePage,
+    HealthArticleSettings,
     MedicalReviewTask,
 )
 
@@ -93,7 +94,19 @@ class Command(BaseCommand):
                 raise CommandError(f"{file}: {exc}") from exc
         if site_url:
             self.set_site_address(site_url)
+        self.set_publisher(document.get("publisher"))
         self.create_demo_accounts(index)
+
+    def set_publisher(self, data):
+        """The demo site's publisher (its health article settings), unless
+        one is set already."""
+        site = Site.objects.get(is_default_site=True)
+        site_settings = HealthArticleSettings.for_site(site)
+        if data and not site_settings.publisher_name:
+            site_settings.publisher_name = data["name"]
+            site_settings.publisher_url = data["url"]
+            site_settings.save()
+            self.stdout.write(f"Publisher: {site_settings.publisher_name}")
 
     def get_or_create_index(self, data):
         index = HealthArticleIndexPage.objects.filter(slug=data["slug"]).first()
