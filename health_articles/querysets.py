@@ -166,9 +166,11 @@ def related_articles(article, candidates, limit=5):
     One query, however many candidates there are: the database counts, for
     the candidates sharing a tag or a condition name, the tags they share
     and the condition sections of ``article`` they share a name with, and
-    returns the best ``limit`` pages. Candidates sharing neither are left out.
+    returns the best ``limit`` pages. Candidates sharing neither, and those
+    in another language, are left out.
     """
-    candidates = candidates.exclude(pk=article.pk)
+    # In the article's language: never its own translation.
+    candidates = candidates.exclude(pk=article.pk).filter(locale_id=article.locale_id)
     tag_ids = [tag.pk for tag in article.tags.all()]
     tagged = tagged_items(type(article)).objects.filter(tag_id__in=tag_ids)
     # Counted for the candidates that share something only, each an

@@ -22,7 +22,7 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from .. import caching, images, preview
@@ -453,7 +453,9 @@ class TagsAPIViewSet(
 
     name = "tags"
     model = Tag
-    known_query_parameters = frozenset(["limit", "offset", "order", "format", "_"])
+    known_query_parameters = frozenset(
+        ["limit", "offset", "order", "locale", "format", "_"]
+    )
     orderings = {
         "-count": ("-count", "name"),
         "count": ("count", "name"),
@@ -461,9 +463,21 @@ class TagsAPIViewSet(
         "-name": ("-name",),
     }
 
+    def articles(self):
+        """The public articles of the request's site, in its ``locale`` if
+        asked: tags and counts of one language."""
+        articles = public_pages(Site.find_for_request(self.request), HealthArticlePage)
+        code = self.request.GET.get("locale")
+        if code is None:
+            return articles
+        try:
+            locale = Locale.objects.get_for_language(code)
+        except (Locale.DoesNotExist, LookupError):
+            raise BadRequestError(f"unknown locale: {code}") from None
+        return articles.filter(locale=locale)
+
     def get_queryset(self):
-        site = Site.find_for_request(self.request)
-        return tags_with_counts(public_pages(site, HealthArticlePage))
+        return tags_with_counts(self.articles())
 
     def get_serializer_class(self):
         return TagSerializer
@@ -490,8 +504,7 @@ class TagsAPIViewSet(
 
     def detail_view(self, request, slug):
         self.check_query_parameters(Tag.objects.none())
-        site = Site.find_for_request(request)
-        tag = tag_with_count(public_pages(site, HealthArticlePage), slug)
+        tag = tag_with_count(self.articles(), slug)
         if tag is None:
             raise Http404("No tag has that slug.")
         depends_on(tag_dependency(tag.pk))

@@ -1,0 +1,66 @@
+"""Articles in several languages on one site: related articles, tags and
+their counts are per language (the tags API takes ``locale``), and the
+JSON-LD says each article's language."""
+
+import pytest
+from wagtail.models import Locale
+
+from .helpers import publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def french(article, settings):
+    """The hip article and its French translation, both published."""
+    settings.WAGTAIL_I18N_ENABLED = True
+    settings.WAGTAIL_CONTENT_LANGUAGES = settings.LANGUAGES = [
+        ("en", "English"),
+        ("fr", "French"),
+    ]
+    locale = Locale.objects.create(language_code="fr")
+    publish(article.get_parent().specific.copy_for_translation(locale))
+    translation = article.copy_for_translation(locale)
+    translation.title = "Massothérapie et douleur à la hanche"
+    translation.slug = "massotherapie-hanche"
+    translation.save_revision()
+    translation = publish(translation)
+    translation.tags.add("douleur à la hanche")
+    return publish(translation)
+
+
+def detail(client, page):
+    return client.get(f"/api/v2/pages/{page.pk}/").json()
+
+
+def test_related_articles_are_in_the_articles_language(client, article, french):
+    assert detail(client, article)["related_articles"] == []
+    assert detail(client, french)["related_articles"] == []
+
+
+def tag_counts(client, **query):
+    response = client.get("/api/v2/tags/", query)
+    assert response.status_code == 200, response.content
+    return {tag["slug"]: tag["count"] for tag in response.json()["items"]}
+
+
+def test_tags_and_their_counts_are_per_language(client, article, french):
+    both = tag_counts(client)
+    assert both["hip-pain"] == 2 and both["douleur-à-la-hanche"] == 1
+    assert tag_counts(client, locale="en") == {"hip-pain": 1, "joint-pain": 1}
+    assert tag_counts(client, locale="fr") == {
+        "hip-pain": 1,
+        "joint-pain": 1,
+        "douleur-à-la-hanche": 1,
+    }
+    french_only = client.get("/api/v2/tags/douleur-à-la-hanche/", {"locale": "en"})
+    assert french_only.status_code == 404
+    unknown = client.get("/api/v2/tags/", {"locale": "xx"})
+    assert unknown.status_code == 400
+    assert unknown.json() == {"message": "unknown locale: xx"}
+
+
+def test_the_json_ld_says_each_articles_language(client, article, french):
+    for page, language in ((article, "en"), (french, "fr")):
+        graph = detail(client, page)["schema_org"]["@graph"]
+        assert [node["inLanguage"] for node in graph[:2]] == [language, language]
