@@ -50,6 +50,7 @@ from .api.fields import (
     SeoField,
     TableOfContentsField,
     TagListField,
+    TranslationsField,
 )
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 from .caching import DEFAULT_TIMEOUT, EVERYTHING, generation
@@ -555,6 +556,7 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
             "hero_picture", serializer=PictureField("hero_image", source="hero_image")
         ),
         APIField("seo", serializer=SeoField()),
+        APIField("translations", serializer=TranslationsField()),
         APIField("last_published_at"),
         APIField("body", serializer=ArticleBodyField()),
         APIField("tags", serializer=TagListField()),

@@ -50,30 +50,44 @@ def seo(page, request):
     }
 
 
+def translations(page, request=None):
+    """The page in each language it is live and public in (itself too), as
+    ``{"id", "locale", "title", "url"}`` with canonical URLs; none where the
+    site has one language."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return []
+    pages = (
+        page.get_translations(inclusive=True)
+        .live()
+        .public()
+        .select_related("locale")
+        .order_by("locale__language_code")
+    )
+    return [
+        {
+            "id": translation.pk,
+            "locale": translation.locale.language_code,
+            "title": translation.title,
+            "url": canonical_url(translation, request),
+        }
+        for translation in pages
+    ]
+
+
 def sitemap_urls(page, request=None):
     """A page's sitemap entries (``Page.get_sitemap_urls``): its canonical
-    URL, last published, and its live translations as ``hreflang``
-    alternates where the site has several languages."""
+    URL, last published, and its translations as ``hreflang`` alternates
+    where it has any."""
     entry = {
         "location": canonical_url(page, request),
         "lastmod": page.last_published_at or page.latest_revision_created_at,
     }
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        translations = (
-            page.get_translations(inclusive=True)
-            .live()
-            .public()
-            .select_related("locale")
-            .specific()
-        )
-        if len(translations) > 1:
-            entry["alternates"] = [
-                {
-                    "lang_code": translation.locale.language_code,
-                    "location": canonical_url(translation, request),
-                }
-                for translation in translations
-            ]
+    alternates = translations(page, request)
+    if len(alternates) > 1:
+        entry["alternates"] = [
+            {"lang_code": alternate["locale"], "location": alternate["url"]}
+            for alternate in alternates
+        ]
     return [entry]
 
 

@@ -64,3 +64,37 @@ def test_the_json_ld_says_each_articles_language(client, article, french):
     for page, language in ((article, "en"), (french, "fr")):
         graph = detail(client, page)["schema_org"]["@graph"]
         assert [node["inLanguage"] for node in graph[:2]] == [language, language]
+
+
+def test_each_language_names_the_others(client, article, french, settings):
+    settings.HEALTH_ARTICLES_CANONICAL_URL = "https://www.clinic.example{path}"
+    expected = [
+        {
+            "id": article.pk,
+            "locale": "en",
+            "title": article.title,
+            "url": "https://www.clinic.example/hip/",
+        },
+        {
+            "id": french.pk,
+            "locale": "fr",
+            "title": french.title,
+            "url": f"https://www.clinic.example{french.get_url_parts()[2]}",
+        },
+    ]
+    assert detail(client, article)["translations"] == expected
+    assert detail(client, french)["translations"] == expected
+    html = client.get(article.url).content.decode()
+    assert '<html lang="en">' in html
+    head = html[: html.index("</head>")]
+    for translation in expected:
+        link = (
+            f'<link rel="alternate" hreflang="{translation["locale"]}" '
+            f'href="{translation["url"]}">'
+        )
+        assert link in head
+
+
+def test_one_language_lists_no_translations(client, article):
+    assert detail(client, article)["translations"] == []
+    assert 'hreflang="' not in client.get(article.url).content.decode()

@@ -26,7 +26,7 @@ from ..references.formatting import (
     html_to_text,
 )
 from ..references.identifiers import links
-from ..seo import seo
+from ..seo import seo, translations
 from ..structured_data import article_graph
 from .shapes import (
     PersonEntry,
@@ -39,6 +39,7 @@ from .shapes import (
     Seo,
     TableOfContentsEntry,
     TagRef,
+    Translation,
     block_shape,
 )
 
@@ -266,3 +267,16 @@ class SeoField(Field):
 
     def to_representation(self, page) -> Seo:
         return seo(page, self.context.get("request"))
+
+
+class TranslationsField(Field):
+    """The article in each language it is published in (``seo.translations``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page) -> list[Translation]:
+        return translations(page, self.context.get("request"))

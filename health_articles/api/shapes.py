@@ -189,6 +189,13 @@ class Picture(TypedDict):
     renditions: dict[str, Rendition]
 
 
+class Translation(TypedDict):
+    id: int
+    locale: str
+    title: str
+    url: str | None
+
+
 class OpenGraphImage(TypedDict):
     url: str
     width: int

@@ -111,6 +111,7 @@ class HealthArticlePagesAPIViewSet(
         *PagesAPIViewSet.detail_only_fields,
         "related_articles",
         "schema_org",
+        "translations",
     ]
 
     # What each article field needs loaded with the listing.

@@ -116,6 +116,11 @@ def picture(image, use, rendition, sizes="100vw", css_class="", alt=None):
 
 @register.inclusion_tag("health_articles/includes/seo_tags.html", takes_context=True)
 def seo_tags(context, page):
-    """The canonical link and the Open Graph and Twitter card tags of an
-    article, as the API's ``seo`` gives them."""
-    return {"seo": seo.seo(page, context["request"])}
+    """The canonical link, the Open Graph and Twitter card tags and the
+    ``hreflang`` links to its translations of an article, as the API's
+    ``seo`` and ``translations`` give them."""
+    request = context["request"]
+    return {
+        "seo": seo.seo(page, request),
+        "translations": seo.translations(page, request),
+    }
