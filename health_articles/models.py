@@ -410,9 +410,10 @@ class HealthArticlePageMixin(models.Model):
     def reviewers(self):
         return [reviewer.person for reviewer in self.article_reviewers.all()]
 
-    def site_settings(self):
-        """The settings of the article's own site (its publisher, …)."""
-        site = self.get_site()
+    def site_settings(self, site=None):
+        """The health article settings of ``site``, by default the article's
+        own (its publisher, …)."""
+        site = site or self.get_site()
         return HealthArticleSettings.for_site(site) if site else None
 
     def disclaimer_for(self, request):

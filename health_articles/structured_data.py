@@ -7,6 +7,7 @@ article page, and everything in it is shown on the page too.
 import json
 
 from django.utils.safestring import mark_safe
+from wagtail.models import Site
 
 from . import codes, images, seo
 from .blocks import condition_anchor
@@ -83,10 +84,12 @@ def _condition(section, base):
 
 def _publisher(article, request):
     """The organisation the article's site names as its publisher, or None."""
-    settings = article.site_settings()
+    # The request's site (read once a request) is the article's: the API
+    # and the pages serve the articles of the site asked.
+    site = Site.find_for_request(request) if request else article.get_site()
+    settings = article.site_settings(site)
     if settings is None or not settings.publisher_name:
         return None
-    site = article.get_site()
     node = {
         "@type": "Organization",
         "@id": f"{(settings.publisher_url or site.root_url).rstrip('/')}/#publisher",
