@@ -12,14 +12,17 @@ the folder it is given and reuses an image with the same content.
 """
 
 import datetime
+import uuid
 from pathlib import Path
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from taggit.models import Tag
 from wagtail.blocks import StreamBlockValidationError
 from wagtail.images import get_image_model
+from wagtail.models import Locale, PageViewRestriction, Site
 from wagtail.utils.file import hash_filelike
 
 from .blocks import RICH_TEXT_FEATURES, sanitise
@@ -55,9 +58,13 @@ def export_document(articles, files=None):
     hero images' files are copied into ``files``/images/ where given."""
     articles = (
         articles.order_by("path")
-        .select_related("hero_image")
+        .select_related("hero_image", "locale")
         .prefetch_related(
-            "tags", "references", "article_authors__person", "article_reviewers__person"
+            "tags",
+            "references",
+            "article_authors__person",
+            "article_reviewers__person",
+            "view_restrictions__groups",
         )
     )
     people = {}
@@ -68,12 +75,30 @@ def export_document(articles, files=None):
                 field: getattr(person, field) for field in PERSON_FIELDS
             }
         parent = article.get_parent()
+        site = article.get_site()
         entries.append(
             {
                 "title": article.title,
                 "slug": article.slug,
                 "index": parent.slug,
+                "site": site and f"{site.hostname}:{site.port}",
+                "index_path": site and _path_in(site, parent),
+                "locale": article.locale.language_code,
+                "translation_key": str(article.translation_key),
                 "live": article.live,
+                "scheduled": article.approved_schedule,
+                "go_live_at": _date(article.go_live_at),
+                "expire_at": _date(article.expire_at),
+                "view_restrictions": [
+                    {
+                        "type": restriction.restriction_type,
+                        "password": restriction.password,
+                        "groups": sorted(
+                            group.name for group in restriction.groups.all()
+                        ),
+                    }
+                    for restriction in article.view_restrictions.all()
+                ],
                 "first_published_at": _date(article.first_published_at),
                 "last_published_at": _date(article.last_published_at),
                 "hero_image": article.hero_image
@@ -99,6 +124,11 @@ def export_document(articles, files=None):
         "people": sorted(people.values(), key=lambda person: person["name"]),
         "articles": entries,
     }
+
+
+def _path_in(site, page):
+    """``page``'s path on ``site`` ("/" for its root page)."""
+    return "/" + page.url_path[len(site.root_page.url_path) :]
 
 
 def _image_entry(image, files):
@@ -293,11 +323,98 @@ def _hero_image(entry, location, files):
     return image
 
 
+def _index(entry, location):
+    """The article index of ``entry``: at ``index_path`` on ``site`` (as
+    export writes them), or, for a document without them, the one index
+    called ``index``."""
+    site_name = _optional(entry, "site", str, location, None)
+    if site_name is not None:
+        hostname, _, port = site_name.rpartition(":")
+        site = Site.objects.filter(
+            hostname=hostname, port=int(port) if port.isdigit() else 0
+        ).first()
+        if site is None:
+            raise DocumentError(f"{location}.site", f"no site “{site_name}”")
+        path = _require(entry, "index_path", str, location).strip("/")
+        url_path = site.root_page.url_path + (f"{path}/" if path else "")
+        index = HealthArticleIndexPage.objects.filter(url_path=url_path).first()
+        if index is None:
+            raise DocumentError(
+                f"{location}.index_path",
+                f"no article index at “/{path}” on {site_name}",
+            )
+        return index
+    slug = _require(entry, "index", str, location)
+    indexes = list(HealthArticleIndexPage.objects.filter(slug=slug)[:2])
+    if not indexes:
+        raise DocumentError(f"{location}.index", f"no article index “{slug}”")
+    if len(indexes) > 1:
+        raise DocumentError(
+            f"{location}.index",
+            f"several article indexes are called “{slug}”: give site and index_path",
+        )
+    return indexes[0]
+
+
+def _locale(entry, location):
+    code = _optional(entry, "locale", str, location, None)
+    if code is None:
+        return Locale.get_default()
+    locale = Locale.objects.filter(language_code=code).first()
+    if locale is None:
+        raise DocumentError(f"{location}.locale", f"no locale “{code}” on this site")
+    return locale
+
+
+def _translation_key(entry, location):
+    key = _optional(entry, "translation_key", str, location, None)
+    try:
+        return key and uuid.UUID(key)
+    except ValueError as exc:
+        raise DocumentError(f"{location}.translation_key", "not a UUID") from exc
+
+
+def _existing(index, locale, key, slug, location):
+    """The article the entry updates, or None for a new one: the same
+    article (its translation key and locale) wherever it is, which must be
+    under ``index``: never a second copy of an article of another site."""
+    article = key and (
+        HealthArticlePage.objects.filter(translation_key=key, locale=locale).first()
+    )
+    if not article:
+        return HealthArticlePage.objects.child_of(index).filter(slug=slug).first()
+    if article.get_parent().pk != index.pk:
+        raise DocumentError(
+            location, f"this article is already elsewhere, at {article.url_path}"
+        )
+    return article
+
+
+def _restrictions(entry, location):
+    """(type, password, groups) of each view restriction of ``entry``."""
+    found = []
+    values = _optional(entry, "view_restrictions", list, location, [])
+    for number, value in enumerate(values):
+        here = f"{location}.view_restrictions[{number}]"
+        if not isinstance(value, dict):
+            raise DocumentError(here, "expected an object")
+        kind = _require(value, "type", str, here)
+        if kind not in dict(PageViewRestriction.RESTRICTION_CHOICES):
+            raise DocumentError(f"{here}.type", f"not a restriction type: {kind!r}")
+        names = _strings(value, "groups", here) if "groups" in value else []
+        groups = list(Group.objects.filter(name__in=names))
+        missing = sorted(set(names) - {group.name for group in groups})
+        if missing:
+            raise DocumentError(f"{here}.groups", f"no group “{missing[0]}”")
+        found.append((kind, _optional(value, "password", str, here, ""), groups))
+    return found
+
+
 def _import_article(entry, location, people, files):
-    index_slug = _require(entry, "index", str, location)
-    index = HealthArticleIndexPage.objects.filter(slug=index_slug).first()
-    if index is None:
-        raise DocumentError(f"{location}.index", f"no article index “{index_slug}”")
+    index = _index(entry, location)
+    locale = _locale(entry, location)
+    key = _translation_key(entry, location)
+    restrictions = _restrictions(entry, location)
     references = _build_references(
         _require(entry, "references", list, location), f"{location}.references"
     )
@@ -306,10 +423,12 @@ def _import_article(entry, location, people, files):
         _require(entry, "body", list, location), keys, f"{location}.body"
     )
     slug = _require(entry, "slug", str, location)
-    article = HealthArticlePage.objects.child_of(index).filter(slug=slug).first()
+    article = _existing(index, locale, key, slug, location)
     is_new = article is None
     if is_new:
-        article = HealthArticlePage(slug=slug)
+        article = HealthArticlePage(slug=slug, locale=locale)
+        if key:
+            article.translation_key = key
     article.title = _require(entry, "title", str, location)
     article.summary = _require(entry, "summary", str, location)
     article.seo_title = _optional(entry, "seo_title", str, location, "")
@@ -330,6 +449,8 @@ def _import_article(entry, location, people, files):
         entry, "last_published_at", location, datetime.datetime
     )
     article.hero_image = _hero_image(entry, location, files)
+    article.go_live_at = _parse_date(entry, "go_live_at", location, datetime.datetime)
+    article.expire_at = _parse_date(entry, "expire_at", location, datetime.datetime)
     article.last_reviewed = _parse_date(entry, "last_reviewed", location)
     article.next_review_due = _parse_date(entry, "next_review_due", location)
     live = _optional(entry, "live", bool, location, True)
@@ -356,8 +477,17 @@ def _import_article(entry, location, people, files):
         article.full_clean()
     except ValidationError as exc:
         raise _first_error(exc, location) from exc
+    # Restricted before it is published: never public for a moment.
+    article.view_restrictions.all().delete()
+    for kind, password, groups in restrictions:
+        restriction = PageViewRestriction.objects.create(
+            page=article, restriction_type=kind, password=password
+        )
+        restriction.groups.set(groups)
     revision = article.save_revision()
-    if live:
+    if live or _optional(entry, "scheduled", bool, location, False):
+        # Published, or scheduled to be: Wagtail holds a revision whose
+        # go-live time is to come until publish_scheduled publishes it.
         revision.publish()
         if last_published_at:  # when it was last published, not imported
             HealthArticlePage.objects.filter(pk=article.pk).update(

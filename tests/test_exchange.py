@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 import os
@@ -6,9 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction, Site
 
 from health_articles.models import HealthArticlePage, Person, Reference
+
+from .factories import HealthArticleIndexPageFactory, HealthArticlePageFactory
 
 
 def export(tmp_path):
@@ -91,7 +97,22 @@ def broken(document, change):
         ),
         (lambda d: d["articles"][0].update(last_reviewed="March"), "last_reviewed"),
         (lambda d: d["articles"][0].update(authors=["Nobody"]), "articles[0].authors"),
-        (lambda d: d["articles"][1].update(index="nowhere"), "articles[1].index"),
+        (
+            lambda d: d["articles"][1].update(index_path="/nowhere/"),
+            "articles[1].index_path",
+        ),
+        (lambda d: d["articles"][1].update(site="elsewhere:80"), "articles[1].site"),
+        (lambda d: d["articles"][1].update(locale="xx"), "articles[1].locale"),
+        (
+            lambda d: d["articles"][0].update(view_restrictions=[{"type": "secret"}]),
+            "articles[0].view_restrictions[0].type",
+        ),
+        (
+            lambda d: d["articles"][0].update(
+                view_restrictions=[{"type": "groups", "groups": ["Nobody"]}]
+            ),
+            "articles[0].view_restrictions[0].groups",
+        ),
         (lambda d: d.update(format="other/1"), "format"),
         (
             lambda d: d["articles"][0].update(seo_title=["x"]),
@@ -175,3 +196,104 @@ def test_the_commands_answer_bad_files_with_one_line(
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert message in line
+
+
+def test_privacy_schedules_and_languages_survive_a_round_trip(
+    client, demo_content, tmp_path
+):
+    """Restricted articles come back restricted, a scheduled one scheduled,
+    each in its locale with its translation key: the same document, and the
+    same API answers, privacy included."""
+    hip, back, knee = HealthArticlePage.objects.order_by("path")
+    clinicians = Group.objects.create(name="Clinicians")
+    PageViewRestriction.objects.create(
+        page=hip, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    PageViewRestriction.objects.create(
+        page=back, restriction_type=PageViewRestriction.LOGIN
+    )
+    PageViewRestriction.objects.create(
+        page=knee, restriction_type=PageViewRestriction.GROUPS
+    ).groups.set([clinicians])
+    later = HealthArticlePage.objects.get(pk=knee.pk)
+    later.go_live_at = timezone.now() + datetime.timedelta(days=7)
+    later.view_restrictions.all().delete()
+    later.unpublish()
+    later.save_revision().publish()  # scheduled: not live until then
+    listing = "/api/v2/pages/?type=health_articles.HealthArticlePage"
+    answers = [client.get(listing).json()["items"]]
+    path, before = export(tmp_path)
+    assert [entry["view_restrictions"] for entry in before["articles"]] == [
+        [{"type": "password", "password": "s3cret", "groups": []}],
+        [{"type": "login", "password": "", "groups": []}],
+        [],
+    ]
+    assert before["articles"][2]["scheduled"] and not before["articles"][2]["live"]
+
+    HealthArticlePage.objects.all().delete()
+    import_file(path)
+    _, after = export(tmp_path)
+    assert after == before
+    answers.append(client.get(listing).json()["items"])
+    assert answers[0] == answers[1] == []
+    hip = HealthArticlePage.objects.get(slug=hip.slug)
+    assert str(hip.translation_key) == before["articles"][0]["translation_key"]
+    assert client.get(f"/api/v2/pages/{hip.pk}/").status_code == 404
+    scheduled = HealthArticlePage.objects.get(slug=knee.slug)
+    assert not scheduled.live and scheduled.approved_schedule
+
+
+@pytest.fixture
+def two_sites(demo_content):
+    """A second site whose article index is called "articles" too."""
+    home = Page.get_first_root_node().add_child(
+        instance=Page(title="North", slug="north")
+    )
+    index = HealthArticleIndexPageFactory(parent=home, slug="articles", title="North")
+    Site.objects.create(hostname="north.example", port=80, root_page=home)
+    article = HealthArticlePageFactory(
+        parent=index,
+        slug="north-knees",
+        body=[{"type": "rich_text", "value": "<p>Knee pain is common.</p>"}],
+    )
+    article.save_revision().publish()
+    return index, HealthArticlePage.objects.get(pk=article.pk)
+
+
+def test_an_index_is_found_by_its_site_and_path(demo_content, two_sites, tmp_path):
+    north_index, north_article = two_sites
+    path, document = export(tmp_path)
+    (entry,) = [e for e in document["articles"] if e["slug"] == "north-knees"]
+    assert (entry["site"], entry["index_path"]) == ("north.example:80", "/articles/")
+    north_article.delete()
+    import_file(path)
+    again = HealthArticlePage.objects.get(slug="north-knees")
+    assert again.get_parent().pk == north_index.pk
+    assert HealthArticlePage.objects.count() == 4
+
+
+def test_an_article_of_another_site_is_never_duplicated(
+    demo_content, two_sites, tmp_path
+):
+    path, document = export(tmp_path)
+    for entry in document["articles"]:
+        if entry["slug"] == "north-knees":
+            # The other site's index of the same name.
+            entry["site"], entry["index_path"] = "localhost:80", "/"
+    path.write_text(json.dumps(document))
+    with pytest.raises(
+        CommandError, match="already elsewhere, at /north/articles/north-knees/"
+    ):
+        import_file(path)
+    assert HealthArticlePage.objects.filter(slug="north-knees").count() == 1
+
+
+def test_a_document_naming_an_index_by_slug_alone_must_name_one(
+    demo_content, two_sites, tmp_path
+):
+    path, document = export(tmp_path)
+    for entry in document["articles"]:
+        del entry["site"], entry["index_path"]
+    path.write_text(json.dumps(document))
+    with pytest.raises(CommandError, match="several article indexes are called"):
+        import_file(path)

@@ -119,6 +119,16 @@ def test_the_article_page_has_a_picture_with_sources_and_sizes(client, article):
     assert 'sizes="' in picture and " 640w" in picture
 
 
+def queries_of(client, url):
+    """(queries, JSON) of a GET of ``url`` whose renditions exist, read from
+    the database (not Wagtail's cache of them)."""
+    client.get(url + ("&" if "?" in url else "?") + "_=warm")  # renditions made
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        data = client.get(url).json()
+    return len(captured), data
+
+
 def test_a_listing_of_pictures_costs_the_same_queries_for_more_articles(
     client, index, no_stored_responses
 ):
@@ -133,12 +143,9 @@ def test_a_listing_of_pictures_costs_the_same_queries_for_more_articles(
             publish(page)
 
     def queries():
-        client.get(url + "&_=warm")  # the renditions are made once
-        cache.clear()  # then read from the database, not Wagtail's cache
-        with CaptureQueriesContext(connection) as captured:
-            data = client.get(url).json()
+        count, data = queries_of(client, url)
         assert all(item["hero_picture"]["renditions"] for item in data["items"])
-        return len(captured)
+        return count
 
     add(2)
     few = queries()
@@ -206,11 +213,7 @@ def test_an_article_with_more_figures_costs_the_same_queries(
     url = f"/api/v2/pages/{article.pk}/"
 
     def queries():
-        client.get(url + "?_=warm")  # the renditions are made once
-        cache.clear()  # then read from the database, not Wagtail's cache
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        return len(captured)
+        return queries_of(client, url)[0]
 
     one = Image.objects.create(title="One", file=get_test_image_file())
     add_figures(article, (one, "One", False, ""))
@@ -258,10 +261,7 @@ def test_a_listing_of_bodies_with_figures_costs_the_same_queries_for_more(
             add_figures(page, (image, f"Figure {number}", False, ""))
 
     def queries():
-        client.get(url + "&_=warm")  # the renditions are made once
-        cache.clear()  # then read from the database, not Wagtail's cache
-        with CaptureQueriesContext(connection) as captured:
-            data = client.get(url).json()
+        count, data = queries_of(client, url)
         figures = [
             block["value"]["picture"]
             for item in data["items"]
@@ -269,7 +269,7 @@ def test_a_listing_of_bodies_with_figures_costs_the_same_queries_for_more(
             if block["type"] == "figure"
         ]
         assert len(figures) == len(data["items"]) and all(figures)
-        return len(captured)
+        return count
 
     add(2)
     few = queries()
