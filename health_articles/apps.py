@@ -2,7 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from . import checks  # noqa: F401  (registers the system checks)
-from .webhooks.signals import connect_webhooks
 
 
 class HealthArticlesConfig(AppConfig):
@@ -15,4 +14,3 @@ class HealthArticlesConfig(AppConfig):
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()
-        connect_webhooks()

@@ -52,6 +52,7 @@ from .caching import (
 from .models import ArticleAuthor, ArticleReviewer, HealthArticlePageMixin
 from .preview import token_prefix
 from .querysets import tagged_items
+from .webhooks.signals import connect_webhooks
 
 
 def _reverse(name, *args):
@@ -297,6 +298,7 @@ def settings_changed(sender, instance, created=False, **kwargs):
 
 
 def register_signal_handlers():
+    connect_webhooks()
     Page = apps.get_model(swapper.get_model_name("wagtailcore", "Page"))
     page_published.connect(page_changed, dispatch_uid="health_articles_published")
     page_unpublished.connect(page_withdrawn, dispatch_uid="health_articles_unpublished")

@@ -8,8 +8,8 @@ The task goes to the task backend named by ``HEALTH_ARTICLES_WEBHOOK_BACKEND``
 wait): django-tasks' database backend, worked off by ``manage.py db_worker
 --backend webhooks``, or a Redis one (docs/webhooks.md).
 
-apps.py imports this module (through ``signals``) before the models load, so
-it reaches the delivery model through the app registry.
+The delivery model is read through the app registry: the models module
+imports this package's models, which must not import back.
 """
 
 import http.client

@@ -21,6 +21,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..seo import canonical_url
+
 # The tags an event lists (by name); the API has them all.
 MAX_TAGS = 100
 
@@ -50,14 +52,11 @@ def api_url(page):
 
 def frontend_url(page):
     """The article's address on the frontend: its canonical URL where
-    ``HEALTH_ARTICLES_CANONICAL_URL`` is a pattern (``{path}``, ``{slug}``,
-    ``{id}``, e.g. ``https://www.example.org{path}``, as in ``seo``), None
+    ``HEALTH_ARTICLES_CANONICAL_URL`` names a frontend (``seo``), None
     where none is set or no site routes the page."""
-    pattern = getattr(settings, "HEALTH_ARTICLES_CANONICAL_URL", "")
-    parts = page.get_url_parts() if pattern else None
-    if parts is None:
+    if not getattr(settings, "HEALTH_ARTICLES_CANONICAL_URL", ""):
         return None
-    return pattern.format(path=parts[2], slug=page.slug, id=page.pk)
+    return canonical_url(page)
 
 
 def at_path(page, url_path):

@@ -8,8 +8,8 @@ leaves the article not live (scheduled for later) or private (a password,
 login or group restriction) sends nothing, nor does the unpublishing, move
 or deletion of an article that was not live and public.
 
-apps.py imports this module before the models load, so it reaches them
-through the app registry; ``connect_webhooks`` runs in ``ready()``.
+The models are read through the app registry; ``connect_webhooks`` runs in
+``ready()``, from ``signal_handlers.register_signal_handlers``.
 """
 
 from django.apps import apps
