@@ -83,7 +83,16 @@ def picture(image, use, request, alt=None):
     URLs are absolute with ``request`` (on its site), paths without.
     Renditions are made once and kept; prefetch ``renditions`` to read them
     with no query. None for an image of a restricted collection: readers
-    get nothing of those (as the images endpoint)."""
+    get nothing of those (as the images endpoint). Kept on the image: the
+    hero's picture serves ``hero_picture``, ``seo`` and the JSON-LD alike."""
+    kept = image.__dict__.setdefault("_health_articles_pictures", {})
+    key = (use, request is not None and get_full_url(request, "/"), alt)
+    if key not in kept:
+        kept[key] = _picture(image, use, request, alt)
+    return kept[key]
+
+
+def _picture(image, use, request, alt):
     if image.collection_id in restricted_collection_ids():
         return None
     table = renditions_for(use)
