@@ -474,3 +474,20 @@ def test_only_what_readers_can_see_makes_an_event(index, receiver, endpoint):
     assert [(event["type"], event["data"]["slug"]) for event in receiver.events()] == [
         ("article.published", "public")
     ]
+
+
+def test_a_scheduled_article_sends_its_event_when_it_goes_live(
+    index, receiver, endpoint
+):
+    receiver.start()
+    article = HealthArticlePageFactory(parent=index, slug="soon", live=False)
+    article.go_live_at = timezone.now() + datetime.timedelta(seconds=1)
+    article.save_revision().publish()
+    run_worker()
+    assert receiver.events() == []
+    wait_until(article.go_live_at)
+    call_command("publish_scheduled")
+    run_worker()
+    assert [(event["type"], event["data"]["slug"]) for event in receiver.events()] == [
+        ("article.published", "soon")
+    ]
