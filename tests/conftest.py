@@ -7,11 +7,7 @@ from wagtail.models import Page, Site
 
 from health_articles import signal_handlers
 
-from .factories import (
-    HealthArticleIndexPageFactory,
-    HealthArticlePageFactory,
-    ReferenceFactory,
-)
+from .factories import HealthArticleIndexPageFactory, HealthArticlePageFactory
 from .helpers import publish
 
 
@@ -54,25 +50,25 @@ def index(db):
 def article(index):
     """A published article with a condition, a treatment, references and tags."""
     page = HealthArticlePageFactory(
-        parent=index, title="Massage Therapy for Hip Pain", slug="hip"
-    )
-    ReferenceFactory(
-        page=page,
-        key="abbott2013",
-        title="Manual therapy, exercise therapy, or both",
-        doi="10.1016/j.joca.2012.12.014",
-        pmid="23313532",
-        sort_order=0,
-    )
-    ReferenceFactory(
-        page=page,
-        key="ahuja2020",
-        title="Chronic hip pain in adults",
-        container_title="J Anaesthesiol Clin Pharmacol",
-        doi="10.4103/joacp.JOACP_170_19",
-        pmid="33840922",
-        pmcid="PMC8022067",
-        sort_order=1,
+        parent=index,
+        title="Massage Therapy for Hip Pain",
+        slug="hip",
+        references=[
+            {
+                "key": "abbott2013",
+                "title": "Manual therapy, exercise therapy, or both",
+                "doi": "10.1016/j.joca.2012.12.014",
+                "pmid": "23313532",
+            },
+            {
+                "key": "ahuja2020",
+                "title": "Chronic hip pain in adults",
+                "container_title": "J Anaesthesiol Clin Pharmacol",
+                "doi": "10.4103/joacp.JOACP_170_19",
+                "pmid": "33840922",
+                "pmcid": "PMC8022067",
+            },
+        ],
     )
     page.tags.add("hip pain", "joint pain")
     page.save()

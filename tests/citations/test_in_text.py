@@ -14,7 +14,7 @@ from health_articles.blocks import BODY_TEXT_FEATURES
 from health_articles.exchange import DocumentError, export_document, import_document
 from health_articles.models import HealthArticlePage
 
-from ..factories import HealthArticlePageFactory, ReferenceFactory, condition_section
+from ..factories import HealthArticlePageFactory, condition_section
 from ..helpers import (
     add_url,
     article_form_data,
@@ -46,9 +46,8 @@ def cited_article(index):
                 description=f"<p>A nerve entrapment {cite('a')} {cite('c')}.</p>",
             ),
         ],
+        references=[{"key": key, "title": f"Study {key}"} for key in "abc"],
     )
-    for order, key in enumerate("abc"):
-        ReferenceFactory(page=page, key=key, title=f"Study {key}", sort_order=order)
     return publish(page)
 
 
@@ -128,9 +127,9 @@ def test_listing_numbers_citations_without_extra_queries(
 
     few, _items = queries()
     for n in range(5):
-        page = HealthArticlePageFactory(parent=index, slug=f"more-{n}")
-        ReferenceFactory(page=page, key="ahuja2020")
-        ReferenceFactory(page=page, key="abbott2013")
+        page = HealthArticlePageFactory(
+            parent=index, slug=f"more-{n}", references=["ahuja2020", "abbott2013"]
+        )
         publish(page)
     many, items = queries()
     assert len(items) == 6
@@ -158,6 +157,7 @@ def test_citations_are_not_counted_as_words(index):
         body=[
             {"type": "rich_text", "value": f"<p>Hip pain is common. {cite('a')}</p>"}
         ],
+        references=["a"],
     )
     assert cited.word_count == plain.word_count
 
