@@ -6,7 +6,9 @@ nested errors of a form are all read through it, so a block added to the
 body, or a citing field added to a block, is found without naming it here.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 from wagtail import blocks
 from wagtail.blocks import (
     ListBlockValidationError,
@@ -62,6 +64,47 @@ def cited_reference_keys(body):
         elif isinstance(block, ReferenceKeysBlock):
             for index, key in enumerate(value):
                 yield (*path, index), key
+
+
+def missing_citations(body, keys):
+    """Where ``body`` cites a key that is not one of ``keys``: {path: [key,
+    …]}, each key once in each place, in reading order."""
+    missing = {}
+    for path, key in cited_reference_keys(body):
+        if key not in keys:
+            found = missing.setdefault(path, [])
+            if key not in found:
+                found.append(key)
+    return missing
+
+
+def _no_reference_has(keys):
+    return gettext("No reference has the key %(keys)s.") % {
+        "keys": ", ".join(f"“{key}”" for key in keys)
+    }
+
+
+def citation_error(body, keys):
+    """None when every citation of ``body`` names one of ``keys`` (the keys
+    of the article's references); else the body's ValidationError: nested at
+    each citing field, where the editor shows it, and with a message naming
+    every missing key, for whoever is not an editor (a command, an import, a
+    translation tool). The one citation check of the model and the form."""
+    missing = missing_citations(body, keys)
+    if not missing:
+        return None
+    error = nested_errors(
+        body,
+        {
+            path: ValidationError(_no_reference_has(found))
+            for path, found in missing.items()
+        },
+    )
+    # Wagtail's block errors all say "Validation error in StreamBlock".
+    error.message = _no_reference_has(
+        dict.fromkeys(key for found in missing.values() for key in found)
+    )
+    return error
 
 
 def word_count(body):

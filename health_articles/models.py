@@ -365,16 +365,43 @@ class HealthArticlePageMixin(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
 
+    # Set by the admin form while Django validates the page: the form has
+    # checked the citations against the references it holds.
+    citations_checked = False
+
     def clean(self):
         super().clean()
+        errors = {}
         if (
             self.last_reviewed
             and self.next_review_due
             and self.next_review_due <= self.last_reviewed
         ):
-            raise ValidationError(
-                {"next_review_due": _("The next review must come after the last.")}
-            )
+            errors["next_review_due"] = _("The next review must come after the last.")
+        if not self.citations_checked:
+            error = self.citation_error()
+            if error is not None:
+                errors["body"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def citation_error(self):
+        """None, or the ValidationError of a body citing a key none of the
+        article's references has. The references are those the page holds,
+        saved or not (a form's, a revision's, a translation's)."""
+        keys = {reference.key for reference in self.references.all()}
+        return body.citation_error(self.body, keys)
+
+    def publish(self, revision, *args, **kwargs):
+        """Publish or schedule ``revision``, unless its body cites a key none
+        of its references has: refused (a ValidationError naming the keys)
+        before Wagtail changes anything. Wagtail validates the page only as
+        it saves it live, after clearing the article's schedules, and a
+        scheduled revision not until publish_scheduled."""
+        error = revision.as_object().citation_error()
+        if error is not None:
+            raise ValidationError({"body": error})
+        return super().publish(revision, *args, **kwargs)
 
     def default_next_review(self, last_reviewed):
         site = self.get_site() if self.pk else None

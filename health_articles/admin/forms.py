@@ -1,11 +1,10 @@
 """The article's edit form: the checks that span the body and the reference
 list (the model's ``base_form_class``, so it imports no models)."""
 
-from django import forms
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from ..body import cited_reference_keys, nested_errors
+from ..body import citation_error
 from ..references.keys import repeated_references
 
 
@@ -18,8 +17,25 @@ class HealthArticlePageForm(WagtailAdminPageForm):
         keys = self._check_references()
         body = cleaned_data.get("body")
         if keys is not None and body is not None:
-            self._check_citations(body, keys)
+            # The model's check (HealthArticlePageMixin.clean), with the
+            # keys of the reference forms the page does not have yet.
+            error = citation_error(body, keys)
+            if error is not None:
+                self.add_error("body", error)
         return cleaned_data
+
+    def _post_clean(self):
+        """Validate the page as Django does (``full_clean``), but for its
+        citations when the form has a reference list: clean() checked them
+        against the references in the form, which reach the page only when
+        the form is saved, so the page's own references would be the wrong
+        ones (and the same error would be shown twice)."""
+        page = self.instance
+        page.citations_checked = "references" in self.formsets
+        try:
+            super()._post_clean()
+        finally:
+            del page.citations_checked
 
     def _live_reference_forms(self):
         formset = self.formsets.get("references")
@@ -100,19 +116,3 @@ class HealthArticlePageForm(WagtailAdminPageForm):
                     "keys": ", ".join(dropped),
                 },
             )
-
-    def _check_citations(self, body, keys):
-        """Refuse a citation of a key the reference list does not have."""
-        missing = {}
-        for path, key in cited_reference_keys(body):
-            if key not in keys:
-                missing.setdefault(path, []).append(key)
-        if missing:
-            errors = {
-                path: forms.ValidationError(
-                    _("No reference has the key %(keys)s.")
-                    % {"keys": ", ".join(f"“{key}”" for key in dict.fromkeys(found))}
-                )
-                for path, found in missing.items()
-            }
-            self.add_error("body", nested_errors(body, errors))
