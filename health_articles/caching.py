@@ -17,9 +17,12 @@ is served, or answered with a 304, while they are all unchanged; its ETag is
 made of them. Publishing an edit of one live article so makes stale the
 answers that show it, and searches and listings filtered by fields, and
 leaves every other article's detail, listing page and tag valid. Listings
-keep each article's serialised form the same way (``items``), so a listing
-rebuilt after a publish serialises the one article that changed. Answers
-hold the date too: an article's review status moves on with it.
+keep each article's serialised form the same way (``items``), encoded, so
+a listing rebuilt after a publish serialises the one article that changed
+and decodes and encodes none of the others again; the site and the view
+restrictions it is chosen by are kept by each process (``kept``) until
+everything changes. Answers hold the date too: an article's review status
+moves on with it.
 
 The same names go out as cache tags (``Cache-Tag``, ``Surrogate-Key`` and
 ``xkey``) for a CDN or Varnish to purge by, and ``changed`` purges the
@@ -233,6 +236,28 @@ def generation(name):
     _record_unrecorded_change()
     found = generations(_store(), [name])
     return found[name] if found else time.time_ns()
+
+
+# What this process keeps while everything is unchanged: {key: (generation
+# of EVERYTHING, value)}, at most KEPT_ENTRIES.
+_kept = {}
+KEPT_ENTRIES = 256
+
+
+def kept(key, compute):
+    """``compute()``, reused by this process until the generation of
+    ``all`` moves (a site, a view restriction, a move: what the sites and the
+    private parts of the tree are read from). Read after the change is
+    committed, the generation is never older than what ``compute`` reads."""
+    now = generation(EVERYTHING)
+    held = _kept.get(key)
+    if held is not None and held[0] == now:
+        return held[1]
+    value = compute()
+    if len(_kept) >= KEPT_ENTRIES:
+        _kept.clear()
+    _kept[key] = (now, value)
+    return value
 
 
 # --- requests and answers ---------------------------------------------------

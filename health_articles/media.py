@@ -2,11 +2,10 @@
 under a view restriction, whatever their session holds (the API's answers
 are shared by every reader)."""
 
-from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import Collection, CollectionViewRestriction
 
-from .caching import DEFAULT_TIMEOUT, EVERYTHING, generation
+from .caching import kept
 
 
 def restricted_collections():
@@ -24,9 +23,7 @@ def restricted_collections():
 def restricted_collection_ids():
     """The ids of the restricted collections, kept until content changes (a
     restriction added or removed makes everything stale)."""
-    key = f"health_articles:restricted-collections:{generation(EVERYTHING)}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = set(restricted_collections().values_list("pk", flat=True))
-        cache.set(key, ids, DEFAULT_TIMEOUT)
-    return ids
+    return kept(
+        "restricted-collections",
+        lambda: set(restricted_collections().values_list("pk", flat=True)),
+    )

@@ -21,9 +21,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
+from wagtail.models import PageViewRestriction
 
 from . import codes
 from .body import CONDITION_SEPARATOR, condition_names
+from .caching import kept
 
 # Filter values longer than a tag name can be, or more of them than any
 # reader would combine, are refused rather than queried.
@@ -59,13 +61,29 @@ def filter_by_condition_codes(queryset, raw_values, model):
     return queryset.filter(pk__in=articles)
 
 
+def private_q():
+    """Wagtail's ``PageQuerySet.private_q()`` (pages under a view
+    restriction), with the restrictions read once a process until they, or
+    the tree, change."""
+
+    def restricted():
+        return list(
+            PageViewRestriction.objects.values_list("page__path", "page__depth")
+        )
+
+    private = Q(pk__in=[])
+    for path, depth in kept("restricted-pages", restricted):
+        private |= Q(path__startswith=path, depth__gte=depth)
+    return private
+
+
 def public_pages(site, model):
     """Live pages (of ``model``) of ``site`` and of its translations that need
     no password, login or group: what every reader, and the shared caches,
     may see. The page view restrictions are read once."""
     if site is None:
         return model.objects.none()
-    pages = model.objects.live().public()
+    pages = model.objects.live().exclude(private_q())
     scoped = pages.descendant_of(site.root_page, inclusive=True)
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         for translation in site.root_page.get_translations():

@@ -1,11 +1,18 @@
 """Stored answers are kept by what they depend on, not by one version of
 everything: a change makes stale the answers that show it, and no other."""
 
+import html
+import json
+import re
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from health_articles.api.serializers import ArticlePageSerializer
+from health_articles.caching import answer_key
 from health_articles.models import ArticleAuthor, Person
 
 from ..factories import HealthArticlePageFactory, condition_section
@@ -255,3 +262,29 @@ def test_the_admins_bulk_actions_make_answers_stale(client, editor_client, db):
     assert response.status_code == 302
     assert Image.objects.get(pk=image.pk).collection_id == locked.pk
     assert client.get("/api/v2/images/").json()["meta"]["total_count"] == 0
+
+
+def test_a_listing_of_kept_articles_is_answered_without_queries(
+    client, article, unrelated
+):
+    """The site, the view restrictions, the selection and each article's
+    serialised form are kept: a listing whose answer was dropped (an edit
+    of a page it does not show) is put together again from them alone."""
+    first = client.get(LISTING)
+    cache.delete(answer_key(RequestFactory().get(LISTING)))
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(LISTING)
+    assert again.content == first.content
+    assert [q["sql"] for q in queries.captured_queries] == []
+
+
+def test_the_browsable_api_shows_a_listing_of_kept_articles(client, article):
+    """Kept as encoded JSON, a listing's articles are decoded again for the
+    browsable API, which indents them."""
+    data = client.get(LISTING).json()
+    page = client.get(LISTING + "&format=api").content.decode()
+    shown = page.split("<pre")[-1].split("</pre>")[0]
+    shown = html.unescape(re.sub(r"<[^>]+>", "", shown))
+    body = shown[shown.index("\n{") : shown.rindex("}") + 1]
+    assert '\n    "items": [\n        {' in body  # indented
+    assert json.loads(body) == data
