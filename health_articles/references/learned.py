@@ -160,23 +160,32 @@ def _value(variable: str, text: str) -> str:
     return strip_end(text.strip("()[]"), " .,;:()[]")
 
 
-def read(text: str) -> tuple[dict, dict[str, float]]:
+def read(text: str, detail: dict | None = None) -> tuple[dict, dict[str, float]]:
     """The CSL item the model reads in ``text`` (a reference with its
     identifiers already cut out), and for each variable it filled the
-    lowest marginal probability of its tokens."""
+    lowest marginal probability of its tokens (see ``from_segments`` for
+    ``detail``, which also receives the ``Labelling`` under "labelling")."""
     csl: dict = {}
     # A bracket that names the publisher ("[Doctoral dissertation, Princeton
     # University]") is cut before labelling, the others from the segments.
-    segments = label(cut_designators(text, csl, only_with_publisher=True))
-    return from_segments(segments, csl)
+    labelling: list = []
+    segments = label(cut_designators(text, csl, only_with_publisher=True), labelling)
+    if detail is not None and labelling:
+        detail["labelling"] = labelling[0]
+    return from_segments(segments, csl, detail)
 
 
 def from_segments(
-    segments: list[Segment], csl: dict | None = None
+    segments: list[Segment], csl: dict | None = None, detail: dict | None = None
 ) -> tuple[dict, dict[str, float]]:
     """The CSL item labelled segments make (added to ``csl``), and for each
-    variable the lowest marginal probability of its tokens."""
+    variable the lowest marginal probability of its tokens. ``detail``, if
+    given, receives for each variable the mean marginal of its tokens and
+    its segment's ``spill`` (``Segment``), and under "" the lowest marginal
+    of any token of the reference."""
     csl = {} if csl is None else csl
+    detail = {} if detail is None else detail
+    detail[""] = min((segment.confidence for segment in segments), default=1.0)
     confidence: dict[str, float] = {}
     for segment in segments:
         variable = LABEL_VARIABLES.get(segment.label)
@@ -196,6 +205,7 @@ def from_segments(
                 csl[variable] += _names(text)
             continue
         confidence[variable] = min(confidence.get(variable, 1.0), segment.confidence)
+        detail[variable] = (segment.mean, segment.spill)
         if variable in NAME_VARIABLES:
             if names := _names(text):
                 csl[variable] = names
@@ -213,10 +223,12 @@ def from_segments(
             csl[variable] = value
     if "volume" in confidence:
         confidence.setdefault("issue", confidence["volume"])
+        detail.setdefault("issue", detail["volume"])
     labels = {segment.label for segment in segments}
     if "title" not in csl and "container-title" in csl and "journal" not in labels:
         csl["title"] = csl.pop("container-title")  # a book's title, in italics
         confidence["title"] = confidence.pop("container-title")
+        detail["title"] = detail.pop("container-title")
     if kind := _type(csl, labels):
         csl["type"] = kind
         # How sure the model is of the type: of the container that shows it

@@ -29,7 +29,7 @@ Plain Python with no Django imports.
 
 import re
 
-from . import learned
+from . import learned, review
 from .csl import DEFAULT_TYPE
 from .identifiers import IDENTIFIERS, checked
 from .normalise import (
@@ -598,21 +598,22 @@ MAX_REFERENCE_LENGTH = 4000
 MAX_AUTHORS_LENGTH = 2000
 
 
-def parse_reference(text: str) -> ParsedReference:
+def parse_reference(text: str, inputs: dict | None = None) -> ParsedReference:
     """Parse one reference's text (already cut from its list).
 
     Never raises: should a rule fail on unforeseen text, the reference is
-    kept with its raw text and the failure in ``needs_review``.
+    kept with its raw text and the failure in ``needs_review``. ``inputs``,
+    if given, receives the review model's inputs (``choose``).
     """
     raw = text.strip()
     try:
-        return _parse_reference(raw)
+        return _parse_reference(raw, inputs)
     except Exception as error:  # a rule's bug must not lose the reference
         review = [f"type: parser failed ({type(error).__name__}: {error})"]
         return finish({"type": DEFAULT_TYPE}, review, raw, "error")
 
 
-def _parse_reference(raw: str) -> ParsedReference:
+def _parse_reference(raw: str, inputs: dict | None = None) -> ParsedReference:
     text = clean_space(raw)
     if len(text) > MAX_REFERENCE_LENGTH:
         review = ["type: text too long to be one reference; not parsed"]
@@ -633,8 +634,9 @@ def _parse_reference(raw: str) -> ParsedReference:
         rules.csl["type"] = "thesis"
         rules.csl.setdefault("publisher", designated.get("publisher"))
         rules.needs_review = [e for e in rules.needs_review if not e.startswith("type")]
-    model, confidence = learned.read(body)
-    chosen = choose(rules, model, confidence, identifiers, noted, raw)
+    detail: dict = {}
+    model, confidence = learned.read(body, detail)
+    chosen = choose(rules, model, confidence, identifiers, noted, raw, detail, inputs)
     preprint_server(chosen.csl, body)
     return chosen
 
@@ -709,13 +711,10 @@ COMPARED = (
     "publisher",
 )
 # The model overrules a gap the rules left when it is at least this sure of
-# the field (the marginal probability of its least sure token); where its
-# reading is kept, a field it is less sure of than UNSURE is named in
-# ``needs_review``; where the rules' is kept, a field the model reads
-# otherwise, at least SURE_OTHERWISE sure, is named.
+# the field (the marginal probability of its least sure token). Which fields
+# ``needs_review`` names beyond the readers' own doubts is the review
+# model's call (``review.py``).
 OVERRULES = 0.8
-UNSURE = 0.7
-SURE_OTHERWISE = 0.7
 
 
 # Where the model, at least OVERRULES_READING sure of each, reads this many of
@@ -775,30 +774,127 @@ def choose(
     identifiers: dict,
     noted: list[str],
     raw: str,
+    detail: dict | None = None,
+    inputs: dict | None = None,
 ) -> ParsedReference:
     """The rules' reading where they kept the structure (they normalise
     medical styles best), else the model's, with the identifiers read by
-    pattern; ``needs_review`` names what either reader doubts."""
-    if not _broke(rules, model, confidence):
-        flagged = {entry.split(":")[0] for entry in rules.needs_review}
-        for variable in COMPARED:
-            if (
-                variable not in flagged
-                and variable in model
-                and confidence.get(variable, 0.0) >= SURE_OTHERWISE
-                and _key(variable, rules.csl.get(variable))
-                != _key(variable, model[variable])
-            ):
-                rules.needs_review.append(f"{variable}: the model reads it otherwise")
-        return rules
-    csl = {**identifiers, **model}
-    review = list(noted)
-    review += [
-        f"{variable}: unsure ({confidence[variable]:.0%})"
-        for variable in COMPARED
-        if confidence.get(variable, 1.0) < UNSURE
-    ]
-    return finish(csl, review, raw, "learned")
+    pattern; ``needs_review`` names what either reader doubts, and the
+    fields the review model (``review.py``) finds likely to be wrong.
+    ``inputs``, if given, receives that model's inputs for each variable."""
+    if _broke(rules, model, confidence):
+        chosen = finish({**identifiers, **model}, list(noted), raw, "learned")
+    else:
+        chosen = rules
+    _doubt(chosen, rules, model, confidence, detail or {}, inputs, noted)
+    return chosen
+
+
+def _doubt(
+    chosen: ParsedReference,
+    rules: ParsedReference,
+    model: dict,
+    confidence: dict[str, float],
+    detail: dict,
+    inputs: dict | None,
+    noted: list[str],
+) -> None:
+    """Name in ``chosen.needs_review`` the fields not yet named there that
+    the review model doubts (``review.doubted``)."""
+    model_kept = chosen.style == "learned"
+    flagged = {entry.split(":")[0] for entry in chosen.needs_review}
+    rules_doubt = [entry for entry in rules.needs_review if entry not in noted]
+    differ = {
+        variable
+        for variable in review.VARIABLES
+        if variable in rules.csl
+        and variable in model
+        and _key(variable, rules.csl[variable]) != _key(variable, model[variable])
+    }
+    likely: dict[str, float] = {}
+    spills: dict[str, float] = {}
+    for variable in review.VARIABLES:
+        if variable in flagged:
+            continue
+        measured = "container-title" if variable == "type" else variable
+        mean, spill = detail.get(measured, (1.0, 0.0))
+        values = review.features(
+            variable,
+            result=chosen.csl,
+            rules=rules.csl,
+            model=model,
+            model_kept=model_kept,
+            agree=variable not in differ,
+            confidence=confidence.get(variable, 1.0),
+            mean=mean,
+            spill=spill,
+            lowest=detail.get("", 1.0),
+            labelling=detail.get("labelling"),
+            others_differ=len(differ - {variable}),
+            style=rules.style,
+            rules_doubt=bool(rules_doubt),
+        )
+        if inputs is not None:
+            inputs[variable] = values
+        likely[variable] = review.probability(variable, values)
+        spills[variable] = spill
+    doubted = review.doubted(likely, bool(flagged))
+    for variable in review.VARIABLES:
+        if variable in doubted:
+            reason = _reason(
+                variable,
+                chosen.csl,
+                model,
+                model_kept,
+                confidence,
+                spills[variable],
+                likely[variable],
+            )
+            chosen.needs_review.append(f"{variable}: {reason}")
+
+
+def _shown(variable: str, value) -> str:
+    """A reading of a variable as an editor would write it, shortened."""
+    if variable in ("author", "editor"):
+        families = [n.get("family", n.get("literal", "")) for n in value or ()]
+        text = ", ".join(families[:3]) + (" ..." if len(families) > 3 else "")
+    elif variable == "issued":
+        parts = (value or {}).get("date-parts") or [[]]
+        text = "-".join(str(part) for part in parts[0][:2])
+    else:
+        text = clean_space(str(value))
+    return f"\u201c{text[:57] + '...' if len(text) > 60 else text}\u201d"
+
+
+def _reason(
+    variable: str,
+    result: dict,
+    other: dict,
+    model_kept: bool,
+    confidence: dict,
+    spill: float,
+    likely: float,
+) -> str:
+    """Why a field is doubted, in plain words: how the learned model reads
+    it where the rules' reading is kept, else how unsure the model is."""
+    if not model_kept and variable in other:
+        shown = _shown(variable, other[variable])
+        if variable not in result:
+            return f"none found, but the learned model reads {shown}"
+        if _key(variable, other[variable]) != _key(variable, result[variable]):
+            return f"the learned model reads it as {shown}"
+    if not model_kept and variable in result and variable not in other:
+        return "the learned model does not find it in the text"
+    if variable not in result:
+        return "none found; check whether the reference gives one"
+    sure = confidence.get("container-title" if variable == "type" else variable)
+    if sure is not None and sure < 0.9:
+        where = " where it ends" if spill > 0.3 else ""
+        return f"the learned model is only {sure:.0%} sure of it{where}"
+    return (
+        f"may be wrong ({likely:.0%} likely): "
+        "the learned model is unsure of this reference"
+    )
 
 
 # -- author-date: "Authors (YYYY). Title. Journal, V(I), p-p."

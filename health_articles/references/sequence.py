@@ -257,12 +257,16 @@ def features(tokens: list[str]) -> list[list[str]]:
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of tokens with one label, its text as printed and the lowest
-    marginal probability among its tokens."""
+    """A run of tokens with one label, its text as printed, the lowest
+    marginal probability among its tokens (``confidence``), their mean, and
+    how likely the tokens on either side are to belong to it too (``spill``:
+    the higher, the less sure the model is where the segment ends)."""
 
     label: str
     text: str
     confidence: float
+    mean: float = 1.0
+    spill: float = 0.0
 
 
 @cache
@@ -272,21 +276,73 @@ def tagger() -> pycrfsuite.Tagger:
     return tagger
 
 
-def label(text: str) -> list[Segment]:
-    """The labelled segments of one reference's text, in reading order."""
+@dataclass
+class Labelling:
+    """The tokens of a reference, the marginal probability of each label at
+    each token, and the probability of the labelling the model chose."""
+
+    tokens: list[str]
+    marginals: dict[str, list[float]]
+    probability: float
+
+    def belief(self, labels: tuple[str, ...], index: int) -> float:
+        """How likely token ``index`` has one of ``labels``."""
+        return sum(
+            self.marginals[name][index] for name in labels if name in self.marginals
+        )
+
+
+# The labels whose marginals a ``Labelling`` keeps (those ``review.py`` reads).
+KEPT_MARGINALS = (
+    "author",
+    "title",
+    "journal",
+    "container-title",
+    "date",
+    "volume",
+    "pages",
+    "publisher",
+)
+
+
+def label(text: str, labelling: list | None = None) -> list[Segment]:
+    """The labelled segments of one reference's text, in reading order;
+    ``labelling``, if given, receives its ``Labelling`` (the marginals of
+    ``KEPT_MARGINALS``)."""
     tokens = tokenise(text)
     if not tokens:
         return []
     model = tagger()
     labels = model.tag(features(tokens))
+    marginals = [model.marginal(name, index) for index, name in enumerate(labels)]
+    if labelling is not None:
+        table = {
+            name: [model.marginal(name, index) for index in range(len(tokens))]
+            for name in KEPT_MARGINALS
+        }
+        labelling.append(Labelling(tokens, table, model.probability(labels)))
     segments: list[Segment] = []
-    run: list[str] = []
-    lowest = 1.0
-    for index, (token, name) in enumerate(zip(tokens, labels, strict=True)):
-        if run and name != labels[index - 1]:
-            segments.append(Segment(labels[index - 1], " ".join(run), lowest))
-            run, lowest = [], 1.0
-        run.append(token)
-        lowest = min(lowest, model.marginal(name, index))
-    segments.append(Segment(labels[-1], " ".join(run), lowest))
+    start = 0
+    for end in range(1, len(tokens) + 1):
+        if end < len(tokens) and labels[end] == labels[start]:
+            continue
+        name, run = labels[start], marginals[start:end]
+        spill = max(
+            (
+                model.marginal(name, index)
+                for index in (start - 1, end)
+                if 0 <= index < len(tokens)
+            ),
+            default=0.0,
+        )
+        segments.append(
+            Segment(
+                name,
+                " ".join(tokens[start:end]),
+                min(run),
+                sum(run) / len(run),
+                spill,
+            )
+        )
+        start = end
     return segments
