@@ -35,7 +35,9 @@ any process sharing the cache, wait for it rather than build it too.
 import contextvars
 import datetime
 import hashlib
+import io
 import logging
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -44,10 +46,13 @@ from email.utils import formatdate
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.exceptions import TooManyFieldsSent
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.request import split_domain_port
+from django.urls import resolve
 from django.utils.cache import patch_vary_headers
-from django.utils.http import parse_http_date_safe
+from django.utils.http import parse_http_date_safe, urlencode
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +85,14 @@ VARIANTS_WINDOW = 10 * 60
 VARIANTS_KEY = "health_articles:variants:{}"
 PURGE_TIMEOUT = 2
 PURGE_BATCH = 400
+# The listings' item variants in use (``warm``): {variant: (where, when
+# last used)}, the WARM_VARIANTS last used; a change of at most WARM_PAGES
+# pages builds them again for each.
+WARM_KEY = "health_articles:warm-variants"
+WARM_VARIANTS = 8
+WARM_PAGES = 3
+WARM_NOTED = 60
+WARMING = "_health_articles_warming"
 
 
 def page_dependency(pk):
@@ -399,6 +412,9 @@ class CachedAPIMixin:
     cache_responses = True
 
     def dispatch(self, request, *args, **kwargs):
+        if getattr(request, WARMING, False):  # builds items, stores no answer
+            setattr(request, LOOKUP, Lookup(request))
+            return super().dispatch(request, *args, **kwargs)
         if (
             not self.cache_responses
             or _asks_for_random(request)
@@ -471,7 +487,12 @@ def selection(request, names, select):
     order) are unchanged: after an edit of a live page, a listing is built
     again without counting or ordering the pages anew."""
     lookup = getattr(request, LOOKUP, None)
-    if lookup is None or _timeout() == 0 or _asks_for_random(request):
+    if (
+        lookup is None
+        or _timeout() == 0
+        or _asks_for_random(request)
+        or getattr(request, WARMING, False)
+    ):
         return select()
     store = lookup.store
     key = SELECTION_KEY.format(
@@ -507,9 +528,13 @@ def items(request, objects, serialize):
     query = sorted(
         (name, value) for name, value in request.GET.lists() if name in ITEM_PARAMETERS
     )
-    variant = _digest(request.scheme, request.get_host(), request.path, query, _today())
+    where = (request.scheme, request.get_host(), request.path, query)
+    variant = _digest(*where, _today())
     keys = {pk: ITEM_KEY.format(variant, pk) for pk in ids}
-    stored = store.get_many(list(keys.values()))
+    stored = store.get_many([*keys.values(), WARM_KEY])
+    if not getattr(request, WARMING, False):
+        noted = stored.get(WARM_KEY) or {}
+        _note_variant(store, noted, variant, (*where, request.get_port()))
     entries = {pk: stored[keys[pk]] for pk in ids if keys[pk] in stored}
     names = {name for entry in entries.values() for name in entry["generations"]}
     now = generations(store, names) if names else {}
@@ -540,6 +565,84 @@ def items(request, objects, serialize):
                 _timeout(),
             )
     return [data[pk] for pk in ids if pk in data]
+
+
+def _note_variant(store, used, variant, where):
+    """Keep ``where`` a listing's items variant is asked (``warm``)."""
+    now = time.time()
+    if variant in used and now - used[variant][1] < WARM_NOTED:
+        return
+    used[variant] = (where, now)
+    for oldest in sorted(used, key=lambda v: used[v][1])[:-WARM_VARIANTS]:
+        del used[oldest]
+    store.set(WARM_KEY, used, None)
+
+
+_warming = threading.local()
+
+
+def warm_after_request(names):
+    """``warm(names)`` once the request in hand has sent its answer (with
+    the other changes it commits: a publish commits several times), or now
+    outside a request (a command)."""
+    if getattr(_warming, "names", None) is None:
+        warm(names)
+    else:
+        _warming.names |= set(names)
+
+
+def request_started(**kwargs):
+    _warming.names = set()
+
+
+def request_finished(**kwargs):
+    names, _warming.names = getattr(_warming, "names", None), None
+    if names:
+        warm(names)
+
+
+def warm(names):
+    """After a change of a few pages (``names``, as given to ``changed``),
+    build their serialised forms again for each listing variant in use, so
+    that the next reader of a listing finds every article kept: the
+    publishing process serialises the article, not the reader's. A change
+    of everything or of more than WARM_PAGES pages is left to readers."""
+    pages = [name.removeprefix("page:") for name in names if name.startswith("page:")]
+    if EVERYTHING in names or not pages or len(pages) > WARM_PAGES or _timeout() == 0:
+        return
+    try:
+        used = _store().get(WARM_KEY) or {}
+    except Exception as error:  # noqa: BLE001 (after commit: never fatal)
+        logger.warning("Could not read the listings to build again: %s", error)
+        return
+    for where, _when in list(used.values())[:WARM_VARIANTS]:
+        for pk in pages:
+            try:
+                _build_items(*where, pk)
+            except Exception as error:  # noqa: BLE001 (readers build it then)
+                logger.warning("Could not build page %s for %s: %s", pk, where, error)
+
+
+def _build_items(scheme, host, path, query, port, pk):
+    """Ask the listing at ``path`` (with ``query``) for page ``pk`` alone,
+    as it was asked (``scheme``, ``host`` and ``port``: the site and the
+    URLs in the items), storing its item and no answer."""
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": urlencode([*query, ("id", [pk])], doseq=True),
+        "HTTP_HOST": host,
+        "HTTP_ACCEPT": "application/json",
+        "SERVER_NAME": split_domain_port(host)[0],
+        "SERVER_PORT": port,
+        "wsgi.url_scheme": scheme,
+        "wsgi.input": io.BytesIO(),
+    }
+    request = WSGIRequest(environ)
+    setattr(request, WARMING, True)
+    match = resolve(path)
+    match.func(request, *match.args, **match.kwargs)
 
 
 def _private(response):

@@ -13,6 +13,7 @@ import threading
 import swapper
 from django.apps import apps
 from django.conf import settings
+from django.core import signals
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.db.transaction import on_commit
 from django.urls import NoReverseMatch, reverse
@@ -47,7 +48,10 @@ from .caching import (
     changed,
     condition_dependency,
     page_dependency,
+    request_finished,
+    request_started,
     tag_dependency,
+    warm_after_request,
 )
 from .models import ArticleAuthor, ArticleReviewer, HealthArticlePageMixin
 from .preview import token_prefix
@@ -120,6 +124,7 @@ def _make_stale():
     _pending.names = set()
     if names:
         changed(*names)
+        warm_after_request(names)
 
 
 def everything_stale(**kwargs):
@@ -299,6 +304,8 @@ def settings_changed(sender, instance, created=False, **kwargs):
 
 def register_signal_handlers():
     connect_webhooks()
+    signals.request_started.connect(request_started, dispatch_uid="health_articles")
+    signals.request_finished.connect(request_finished, dispatch_uid="health_articles")
     Page = apps.get_model(swapper.get_model_name("wagtailcore", "Page"))
     page_published.connect(page_changed, dispatch_uid="health_articles_published")
     page_unpublished.connect(page_withdrawn, dispatch_uid="health_articles_unpublished")

@@ -6,13 +6,15 @@ import json
 import re
 
 import pytest
+from django.core import signals
 from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from health_articles import caching
 from health_articles.api.serializers import ArticlePageSerializer
-from health_articles.caching import answer_key
+from health_articles.caching import WARM_KEY, answer_key
 from health_articles.models import ArticleAuthor, Person
 
 from ..factories import HealthArticlePageFactory, condition_section
@@ -164,20 +166,84 @@ def test_a_person_edited_changes_only_the_articles_naming_them(
     assert names == ["A. Writer, RMT"]
 
 
-def test_a_listing_rebuilt_after_a_publish_serialises_one_article(
-    client, article, unrelated, related, monkeypatch
-):
-    client.get(LISTING)
-    article.title = "Massage for hip pain, revised"
-    publish(article)
-    serialised = []
+@pytest.fixture
+def serialised(monkeypatch):
+    """The ids of the pages serialised, in order."""
+    pks = []
     original = ArticlePageSerializer.to_representation
 
     def counting(self, instance):
-        serialised.append(instance.pk)
+        pks.append(instance.pk)
         return original(self, instance)
 
     monkeypatch.setattr(ArticlePageSerializer, "to_representation", counting)
+    return pks
+
+
+def test_a_publish_builds_its_article_for_the_listings_in_use(
+    client, article, unrelated, related, serialised
+):
+    client.get(LISTING)
+    client.get(LISTING + "&limit=2")  # the same items, another selection
+    client.get(LISTING.replace("fields=*", "fields=title"))
+    serialised.clear()
+    article.title = "Massage for hip pain, revised"
+    # In the editor's request: once it has answered, for all it committed.
+    signals.request_started.send(sender=None)
+    publish(article)
+    assert serialised == []
+    signals.request_finished.send(sender=None)
+    # Once for each variant of the items asked for (two).
+    assert serialised == [article.pk, article.pk]
+    serialised.clear()
+    with CaptureQueriesContext(connection) as rebuilt:
+        items = client.get(LISTING).json()["items"]
+        assert client.get(LISTING + "&limit=2").json()["items"] == items[:2]
+    assert serialised == []
+    assert items[0]["title"] == "Massage for hip pain, revised"
+    cache.clear()
+    assert client.get(LISTING).json()["items"] == items
+    assert not any("COUNT(" in q["sql"] for q in rebuilt.captured_queries)
+
+
+def test_a_change_outside_a_request_builds_its_article_at_once(
+    client, article, serialised
+):
+    client.get(LISTING)
+    serialised.clear()
+    article.title = "Massage for hip pain, revised"
+    publish(article)  # as a command would
+    assert set(serialised) == {article.pk}
+    serialised.clear()
+    assert client.get(LISTING).json()["items"][0]["title"] == article.title
+    assert serialised == []
+
+
+def test_a_listing_that_could_not_be_built_again_does_not_stop_a_publish(
+    client, article, caplog
+):
+    client.get(LISTING)
+    noted = cache.get(WARM_KEY)
+    (where, when), *_ = noted.values()
+    cache.set(
+        WARM_KEY, {**noted, "gone": (("http", "testserver", "/gone/", [], "80"), when)}
+    )
+    article.title = "Massage for hip pain, revised"
+    publish(article)
+    assert "Could not build page" in caplog.text
+    assert client.get(LISTING).json()["items"][0]["title"] == article.title
+
+
+def test_a_listing_rebuilt_after_a_publish_serialises_one_article(
+    client, article, unrelated, related, serialised, monkeypatch
+):
+    """Where the publish did not build it (more pages changed at once than
+    are built again, or the cache lost what listings are in use)."""
+    client.get(LISTING)
+    monkeypatch.setattr(caching, "WARM_PAGES", 0)
+    article.title = "Massage for hip pain, revised"
+    publish(article)
+    serialised.clear()
     with CaptureQueriesContext(connection) as rebuilt:
         items = client.get(LISTING).json()["items"]
     assert serialised == [article.pk]
@@ -187,8 +253,6 @@ def test_a_listing_rebuilt_after_a_publish_serialises_one_article(
         related.title,
     ]
     # As built from cold, with every article serialised.
-    from django.core.cache import cache
-
     cache.clear()
     serialised.clear()
     with CaptureQueriesContext(connection) as cold:
