@@ -13,11 +13,13 @@ of two), for ``<img src>``; a smaller original gives no larger rendition
 
 import contextlib
 import contextvars
+import functools
 
 from django.conf import settings
 from PIL import features
 from wagtail.api.utils import get_full_url
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 
 from .media import restricted_collection_ids
 
@@ -68,6 +70,14 @@ def _specs(table):
     return specs
 
 
+@functools.cache
+def _filter(spec):
+    """Wagtail's ``Filter`` of ``spec``, made once: it parses its operations
+    the first time they are asked for, which costs more than the rest of a
+    picture."""
+    return Filter(spec=spec)
+
+
 def _srcset(renditions, request):
     """``url 800w, url 1200w``; one candidate a width (small originals give
     the same rendition for several)."""
@@ -97,7 +107,7 @@ def _picture(image, use, request, alt):
         return None
     table = renditions_for(use)
     specs = _specs(table)
-    made = image.get_renditions(*specs.values())
+    made = image.get_renditions(*map(_filter, specs.values()))
 
     def candidates(name, fmt):
         return [made[specs[name, width, fmt]] for width in table[name]["widths"]]
