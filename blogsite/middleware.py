@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 # Where blogsite/urls.py mounts the API: answers there are JSON.
@@ -40,6 +41,26 @@ class ClientAddressMiddleware:
                 pass  # not an address: the proxies' header is not to be trusted
             else:
                 request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)
+
+
+class PathLanguageMiddleware:
+    """The language of the URL's prefix (``/fr-ca/…``, as ``i18n_patterns``
+    give pages of other languages than the default), else the default
+    (``LANGUAGE_CODE``). Unlike Django's LocaleMiddleware it never reads
+    Accept-Language or a cookie: an address has one language, so answers
+    (and the API's, stored and shared) need no ``Vary: Accept-Language``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = (
+            translation.get_language_from_path(request.path_info)
+            or settings.LANGUAGE_CODE
+        )
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 

@@ -14,7 +14,7 @@ from wagtail.api.rich_text import APIRichText
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.rich_text import RichText
 
-from . import codes, images
+from . import codes, images, translation
 from .citations.links import cited_keys, number_citations, without_citations
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -102,6 +102,14 @@ class ReferenceKeyBlock(blocks.CharBlock):
             {"list": REFERENCE_KEYS_LIST, "autocomplete": "off"}
         )
 
+    # Never offered for translation (wagtail-localize): a translation keeps
+    # the source's key.
+    def get_translatable_segments(self, value):
+        return translation.no_segments(value)
+
+    def restore_translated_segments(self, value, segments):
+        return value
+
 
 class ReferenceKeysBlock(blocks.ListBlock):
     """The keys of the article's references that a block cites."""
@@ -114,6 +122,12 @@ class ReferenceKeysBlock(blocks.ListBlock):
             _("Keys of entries in this article's reference list, e.g. abbott2013."),
         )
         super().__init__(ReferenceKeyBlock(), **kwargs)
+
+    def get_translatable_segments(self, value):
+        return translation.no_segments(value)
+
+    def restore_translated_segments(self, value, segments):
+        return value
 
 
 class CitingRichTextBlock(blocks.RichTextBlock):
@@ -150,6 +164,13 @@ class CitingRichTextBlock(blocks.RichTextBlock):
 
     def get_searchable_content(self, value):
         return super().get_searchable_content(RichText(without_citations(value.source)))
+
+    # wagtail-localize: the prose, never the citations' keys.
+    def get_translatable_segments(self, value):
+        return translation.rich_text_segments(value.source)
+
+    def restore_translated_segments(self, value, segments):
+        return translation.restore_rich_text(segments)
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -276,6 +297,13 @@ class ConditionCodeBlock(blocks.StructBlock):
             raise blocks.StructBlockValidationError(
                 block_errors={"code": ValidationError(str(error))}
             ) from error
+        return value
+
+    # A code is the same in every language: never offered for translation.
+    def get_translatable_segments(self, value):
+        return translation.no_segments(value)
+
+    def restore_translated_segments(self, value, segments):
         return value
 
     def get_api_representation(self, value, context=None):

@@ -33,6 +33,7 @@ from wagtail.models import GroupApprovalTask, Orderable, Revision, Site
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_headless_preview.models import HeadlessPreviewMixin
+from wagtail_localize.fields import SynchronizedField
 
 from . import body, preview, review, seo
 from .admin.forms import HealthArticlePageForm
@@ -598,6 +599,16 @@ class HealthArticlePage(HeadlessPreviewMixin, HealthArticlePageMixin, Page):
         APIField("table_of_contents", serializer=TableOfContentsField()),
         APIField("related_articles", serializer=RelatedArticlesField()),
         APIField("schema_org", serializer=SchemaOrgField()),
+    ]
+
+    # wagtail-localize translates the text (the body's blocks offer their own
+    # segments: no reference key, code or citation target, see
+    # health_articles.translation); the reference list and the people are
+    # the source's in every language, copied again at each sync.
+    override_translatable_fields = [
+        SynchronizedField("references", overridable=False),
+        SynchronizedField("article_authors", overridable=False),
+        SynchronizedField("article_reviewers", overridable=False),
     ]
 
     base_form_class = HealthArticlePageForm

@@ -53,7 +53,7 @@ def seo(page, request):
 def translations(page, request=None):
     """The page in each language it is live and public in (itself too), as
     ``{"id", "locale", "title", "url"}`` with canonical URLs; none where the
-    site has one language."""
+    site has one language or the page is in one only."""
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return []
     pages = (
@@ -63,6 +63,9 @@ def translations(page, request=None):
         .select_related("locale")
         .order_by("locale__language_code")
     )
+    pages = list(pages)
+    if len(pages) < 2:
+        return []
     return [
         {
             "id": translation.pk,

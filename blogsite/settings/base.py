@@ -14,6 +14,10 @@ INSTALLED_APPS = [
     "blogsite",
     "health_articles",
     "wagtail_headless_preview",
+    # Translations of pages (segments, translation memory, sync), and its
+    # locales admin in place of Wagtail's own.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.sitemaps",
@@ -55,6 +59,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # The language of the URL's prefix (/fr-ca/...), else English.
+    "blogsite.middleware.PathLanguageMiddleware",
     # Stored API responses go out from here, skipping what follows.
     "health_articles.caching.StoredAPIResponseMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -256,9 +262,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Content in English (the default locale) and Canadian French, translated
+# with wagtail-localize. French pages are served under /fr-ca/ (blogsite/urls.py).
+WAGTAIL_I18N_ENABLED = True
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+    ("en", "English"),
+    ("fr-ca", "Français (Canada)"),
+]
 USE_TZ = True
 
 STATIC_URL = "/static/"

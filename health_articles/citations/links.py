@@ -96,6 +96,26 @@ def number_citations(source, numbers):
     return _replace_citations(source, numbered)
 
 
+def blank_citations(source):
+    """Stored rich text with each citation kept but empty: the link and its
+    key, without the text (``[abbott2013]``) that names the key. What a
+    translation tool offers translators, who then never see a key."""
+    return _replace_citations(
+        source, lambda key: f'<a linktype="citation" key="{html.escape(key)}"></a>'
+    )
+
+
+def fill_citations(source):
+    """Stored rich text with each citation's text ``[key]`` again (the
+    stored form the editor writes), after ``blank_citations``."""
+    return _replace_citations(
+        source,
+        lambda key: (
+            f'<a linktype="citation" key="{html.escape(key)}">[{html.escape(key)}]</a>'
+        ),
+    )
+
+
 def without_citations(source):
     """Stored rich text with the citations taken out (for counting words)."""
     return _replace_citations(source, lambda key: "")
