@@ -7,10 +7,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
-from wagtail.models import Workflow
+from wagtail.models import Site, Workflow
 
 from health_articles.models import (
     HealthArticlePage,
+    HealthArticleSettings,
     MedicalReviewTask,
     Person,
     Reference,
@@ -39,7 +40,8 @@ def hip(demo_content):
 def test_seed_article_is_published_under_the_home_index(demo_content, hip):
     assert hip.live
     assert hip.get_parent().specific == demo_content
-    assert hip.url == f"/{HIP}/"
+    # Relative to its site: with the second clinic, the demo has two sites.
+    assert hip.relative_url(Site.objects.get(is_default_site=True)) == f"/{HIP}/"
     assert hip.title == "Massage Therapy for Hip Pain"
 
 
@@ -164,3 +166,125 @@ def test_site_url_sets_the_default_site_address(demo_content):
 def test_a_bad_site_url_is_refused(demo_content):
     with pytest.raises(CommandError, match="http"):
         call_command("load_demo_content", site_url="ftp://x", stdout=io.StringIO())
+
+
+FRENCH = "massotherapie-douleur-hanche"
+NORTH = "manual-therapy-and-exercise-for-hip-and-knee-osteoarthritis"
+
+
+def api(client, path, **query):
+    response = client.get(f"/api/v2/{path}", query, **query.pop("headers", {}))
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_seed_article_is_also_in_french(client, hip):
+    french = HealthArticlePage.objects.get(slug=FRENCH)
+    assert french.locale.language_code == "fr-ca"
+    assert french.translation_key == hip.translation_key
+    assert french.live
+    assert french.title == "La massothérapie contre la douleur à la hanche"
+    assert french.summary.startswith("Un survol de trois causes possibles")
+    index = french.get_parent().specific
+    assert index.title == "Articles santé"
+    assert index.translation_key == hip.get_parent().translation_key
+    sections = [b.value for b in french.body if b.block_type == "condition_section"]
+    assert [s["name"] for s in sections] == [
+        "Arthrose de la hanche",
+        "Syndrome du piriforme",
+        "Conflit fémoro-acétabulaire",
+    ]
+    english = [b.value for b in hip.body if b.block_type == "condition_section"]
+    for section, source in zip(sections, english, strict=True):
+        assert list(section["references"]) == list(source["references"])
+        assert [dict(code) for code in section["codes"]] == [
+            dict(code) for code in source["codes"]
+        ]
+        assert [list(t["references"]) for t in section["treatments"]] == [
+            list(t["references"]) for t in source["treatments"]
+        ]
+    # The references are the source's, numbered the same; nothing cites a
+    # key the list lacks.
+    fields = ["key", "title", "doi", "pmid", "pmcid", "raw_text"]
+    assert list(french.references.values_list(*fields)) == list(
+        hip.references.values_list(*fields)
+    )
+    assert french.reference_numbers == hip.reference_numbers
+    french.full_clean()
+
+
+def test_the_french_article_in_the_api_and_as_a_page(client, hip):
+    french = HealthArticlePage.objects.get(slug=FRENCH)
+    listing = api(
+        client, "pages/", locale="fr-ca", type="health_articles.HealthArticlePage"
+    )
+    assert [item["title"] for item in listing["items"]] == [french.title]
+    english = api(
+        client, "pages/", locale="en", type="health_articles.HealthArticlePage"
+    )
+    assert french.title not in [item["title"] for item in english["items"]]
+    detail = api(client, f"pages/{french.pk}/")
+    assert detail["meta"]["locale"] == "fr-ca"
+    assert [(t["id"], t["locale"]) for t in detail["translations"]] == [
+        (hip.pk, "en"),
+        (french.pk, "fr-ca"),
+    ]
+    assert api(client, f"pages/{hip.pk}/")["translations"] == detail["translations"]
+    source = api(client, f"pages/{hip.pk}/")
+    assert [(r["key"], r["number"]) for r in detail["references"]] == [
+        (r["key"], r["number"]) for r in source["references"]
+    ]
+    url = french.relative_url(Site.objects.get(is_default_site=True))
+    assert url == f"/fr-ca/{FRENCH}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<html lang="fr-ca">' in html
+    assert "Arthrose de la hanche" in html
+    assert 'data-reference-key="ahuja2020"' in html
+
+
+def test_a_second_site_with_its_own_article_and_publisher(client, hip):
+    north = Site.objects.get(hostname="north.localhost")
+    default = Site.objects.get(is_default_site=True)
+    assert north.port == default.port and north.root_page_id != default.root_page_id
+    article = HealthArticlePage.objects.get(slug=NORTH)
+    assert article.get_parent().pk == north.root_page_id
+    assert article.live and article.get_site() == north
+    assert HealthArticleSettings.for_site(north).publisher_name == (
+        "Example Clinic Network: North Clinic"
+    )
+    listing = api(
+        client,
+        "pages/",
+        type="health_articles.HealthArticlePage",
+        headers={"HTTP_HOST": "north.localhost"},
+    )
+    assert [item["title"] for item in listing["items"]] == [article.title]
+    main = api(client, "pages/", type="health_articles.HealthArticlePage")
+    assert article.title not in [item["title"] for item in main["items"]]
+    detail = api(
+        client, f"pages/{article.pk}/", headers={"HTTP_HOST": "north.localhost"}
+    )
+    graph = detail["schema_org"]["@graph"]
+    assert [node["name"] for node in graph if node["@type"] == "Organization"] == [
+        "Example Clinic Network: North Clinic"
+    ]
+    page = client.get(f"/{NORTH}/", HTTP_HOST="north.localhost")
+    assert page.status_code == 200
+    assert client.get(f"/{NORTH}/").status_code == 404
+
+
+def test_running_twice_translates_and_adds_nothing_again(demo_content):
+    counts = (
+        HealthArticlePage.objects.count(),
+        Reference.objects.count(),
+        Site.objects.count(),
+    )
+    output = load()
+    assert "Massage Therapy for Hip Pain (fr-ca): already present" in output
+    assert (
+        HealthArticlePage.objects.count(),
+        Reference.objects.count(),
+        Site.objects.count(),
+    ) == counts

@@ -4,7 +4,8 @@ from .base import *  # noqa: F403
 
 DEBUG = True
 SECRET_KEY = "django-insecure-dev-only-key-not-for-production"  # noqa: S105
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# north.localhost: the demo's second clinic (load_demo_content), on the same server.
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "north.localhost"]
 # Plain static files storage: no collectstatic needed to run the dev server.
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -9,12 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import (
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 
 from health_articles.exchange import DocumentError, import_document
 from health_articles.models import (
@@ -36,7 +38,12 @@ ROLES = {
 REVIEWERS_GROUP = "Medical reviewers"
 WORKFLOW_NAME = "Medical review"
 
-DEFAULT_FILE = Path(__file__).resolve().parents[2] / "demo" / "demo_content.json"
+DEMO = Path(__file__).resolve().parents[2] / "demo"
+DEFAULT_FILE = DEMO / "demo_content.json"
+# The demo's translations (wagtail-localize's strings of each page, by slug).
+TRANSLATIONS = DEMO / "translations"
+# The network's second clinic: a site of its own, with its index and article.
+SECOND_SITE_FILE = DEMO / "north_clinic.json"
 WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
 
 
@@ -74,33 +81,117 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             index = self.get_or_create_index(document["index"])
-            present = set(
-                HealthArticlePage.objects.child_of(index).values_list("slug", flat=True)
-            )
-            for article in document["articles"]:
-                if article["slug"] in present:
-                    self.stdout.write(f"{article['title']}: already present")
-            missing = [a for a in document["articles"] if a["slug"] not in present]
-            try:
-                import_document(
-                    {**document, "articles": missing},
-                    files=file.parent,
-                    progress=lambda number, total, page: self.stdout.write(
-                        f"[{number}/{total}] {page.title}: "
-                        + self.style.SUCCESS("created")
-                    ),
-                )
-            except DocumentError as exc:
-                raise CommandError(f"{file}: {exc}") from exc
+            self.import_missing(document, index, file)
         if site_url:
             self.set_site_address(site_url)
-        self.set_publisher(document.get("publisher"))
+        site = Site.objects.get(is_default_site=True)
+        self.set_publisher(site, document.get("publisher"))
+        if file == DEFAULT_FILE:
+            for path in sorted(TRANSLATIONS.glob("*.json")):
+                self.load_translations(path, index)
+            self.load_second_site(SECOND_SITE_FILE, site)
         self.create_demo_accounts(index)
 
-    def set_publisher(self, data):
-        """The demo site's publisher (its health article settings), unless
-        one is set already."""
-        site = Site.objects.get(is_default_site=True)
+    def import_missing(self, document, index, file):
+        """The document's articles not yet under ``index``."""
+        present = set(
+            HealthArticlePage.objects.child_of(index).values_list("slug", flat=True)
+        )
+        for article in document["articles"]:
+            if article["slug"] in present:
+                self.stdout.write(f"{article['title']}: already present")
+        missing = [a for a in document["articles"] if a["slug"] not in present]
+        try:
+            import_document(
+                {**document, "articles": missing},
+                files=file.parent,
+                progress=lambda number, total, page: self.stdout.write(
+                    f"[{number}/{total}] {page.title}: " + self.style.SUCCESS("created")
+                ),
+            )
+        except DocumentError as exc:
+            raise CommandError(f"{file}: {exc}") from exc
+
+    def load_translations(self, path, index):
+        """The pages of ``index`` (itself first) translated as ``path`` says,
+        through wagtail-localize, as a translator would in its editor: its
+        translation source, a translation of each string it offers, then the
+        translated page, published. A page translated already is left as it
+        is."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        locale, _ = Locale.objects.get_or_create(language_code=data["locale"])
+        pages = {index.slug: index}
+        pages.update(
+            (article.slug, article)
+            for article in HealthArticlePage.objects.child_of(index).filter(
+                locale=index.locale
+            )
+        )
+        for entry in data["pages"]:
+            page = pages.get(entry["slug"])
+            if page is None:
+                raise CommandError(f"{path}: no demo page “{entry['slug']}”")
+            if page.get_translation_or_none(locale) is not None:
+                self.stdout.write(
+                    f"{page.title} ({locale.language_code}): already present"
+                )
+                continue
+            with transaction.atomic():
+                translation = self.translate(page, locale, entry["strings"], path)
+                translation.get_latest_revision().publish()
+            self.stdout.write(
+                f"{page.title} ({locale.language_code}): “{translation.title}” "
+                + self.style.SUCCESS("created")
+            )
+
+    def translate(self, page, locale, strings, path):
+        source, _created = TranslationSource.update_or_create_from_instance(page)
+        segments = StringSegment.objects.filter(source=source).select_related(
+            "string", "context"
+        )
+        for segment in segments:
+            text = segment.string.data
+            if text not in strings:
+                raise CommandError(f"{path}: no translation of “{text[:80]}”")
+            StringTranslation.objects.update_or_create(
+                translation_of=segment.string,
+                locale=locale,
+                context=segment.context,
+                defaults={"data": strings[text]},
+            )
+        translation, _created = source.create_or_update_translation(
+            locale, publish=False
+        )
+        return translation
+
+    def load_second_site(self, path, default_site):
+        """The network's second clinic: a site on its own hostname (at the
+        default site's port), its article index as home page, its publisher
+        and its articles."""
+        document = json.loads(path.read_text(encoding="utf-8"))
+        site_data = document["site"]
+        with transaction.atomic():
+            index = HealthArticleIndexPage.objects.filter(
+                slug=document["index"]["slug"]
+            ).first()
+            if index is None:
+                index = self.add_index(document["index"])
+            site, created = Site.objects.update_or_create(
+                hostname=site_data["hostname"],
+                defaults={
+                    "port": default_site.port,
+                    "root_page": index,
+                    "site_name": site_data["site_name"],
+                },
+            )
+            if created:
+                self.stdout.write(f"Second site: {site.site_name} at {site.root_url}")
+            self.import_missing(document, index, path)
+        self.set_publisher(site, document.get("publisher"))
+
+    def set_publisher(self, site, data):
+        """A site's publisher (its health article settings), unless one is
+        set already."""
         site_settings = HealthArticleSettings.for_site(site)
         if data and not site_settings.publisher_name:
             site_settings.publisher_name = data["name"]
@@ -112,13 +203,7 @@ class Command(BaseCommand):
         index = HealthArticleIndexPage.objects.filter(slug=data["slug"]).first()
         if index is not None:
             return index
-        root = Page.get_first_root_node()
-        index = root.add_child(
-            instance=HealthArticleIndexPage(
-                title=data["title"], slug=data["slug"], intro=data["intro"]
-            )
-        )
-        index.save_revision().publish()
+        index = self.add_index(data)
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
@@ -136,6 +221,16 @@ class Command(BaseCommand):
             ):
                 welcome.delete()
         self.stdout.write(f"Created the article index “{index.title}” as home page.")
+        return index
+
+    def add_index(self, data):
+        """A published article index at the top of the page tree."""
+        index = Page.get_first_root_node().add_child(
+            instance=HealthArticleIndexPage(
+                title=data["title"], slug=data["slug"], intro=data["intro"]
+            )
+        )
+        index.save_revision().publish()
         return index
 
     def set_site_address(self, site_url):
