@@ -1,6 +1,7 @@
 """How likely each field of a parsed reference is to be wrong, from the
 learned labeller's marginal probabilities and from how the rules' and the
-model's readings agree: a small logistic model per CSL variable, fitted by
+model's readings agree: a small logistic model per CSL variable (one where
+the rules' reading is kept, one where the model's is), fitted by
 ``training.py`` on cross-validation folds of the training data (never on a
 held-out set) and shipped beside this module as ``review-model.json``.
 
@@ -240,9 +241,14 @@ def weights() -> dict:
     return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
 
 
+def reader(inputs: list[float]) -> str:
+    """Whose reading the result is: a variable has weights for each."""
+    return "model" if inputs[FEATURES.index("model kept")] else "rules"
+
+
 def probability(variable: str, inputs: list[float]) -> float:
     """How likely the variable is wrong, given its ``features``."""
-    coefficients = weights()["weights"].get(variable)
+    coefficients = weights()["weights"].get(variable, {}).get(reader(inputs))
     return logistic(coefficients, inputs) if coefficients else 0.0
 
 

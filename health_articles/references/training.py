@@ -343,7 +343,7 @@ def flag_rates(cases: list[dict], fitted: dict, reference: float, field: float):
 def fit_review(cases: list[dict]) -> dict:
     """The review model fitted on the cases (those of the project's
     development sets counted ``DEVELOPMENT_WEIGHT`` times): weights for
-    each variable, then for the reference from how likely its fields are
+    each variable and reader kept, then for the reference from how likely its fields are
     wrong, and the thresholds: for a reference, the lowest that flags at
     most ``FLAGGED_RIGHT`` of the entirely right references of the folds;
     for a field, the highest that still names ``NAMED_IN_FLAGGED`` of the
@@ -352,17 +352,21 @@ def fit_review(cases: list[dict]) -> dict:
     def counted(case):
         return DEVELOPMENT_WEIGHT if case["development"] else 1.0
 
-    weights = {}
+    weights: dict = {}
     for variable in review.VARIABLES:
-        rows = [
-            (case["inputs"][variable], variable in case["wrong"], counted(case))
-            for case in cases
-            if variable in case["inputs"]
-        ]
-        weights[variable] = review.fit(rows)
+        weights[variable] = {}
+        for reader in ("rules", "model"):
+            rows = [
+                (case["inputs"][variable], variable in case["wrong"], counted(case))
+                for case in cases
+                if variable in case["inputs"]
+                and review.reader(case["inputs"][variable]) == reader
+            ]
+            if rows:
+                weights[variable][reader] = review.fit(rows)
     for case in cases:
         case["likely"] = {
-            variable: review.logistic(weights[variable], inputs)
+            variable: review.logistic(weights[variable][review.reader(inputs)], inputs)
             for variable, inputs in case["inputs"].items()
         }
     rows = [

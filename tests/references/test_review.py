@@ -114,7 +114,9 @@ def test_the_shipped_review_model_fits_the_code_and_was_fitted_on_folds():
     assert fitted["features"] == list(review.FEATURES)
     assert fitted["reference features"] == list(review.REFERENCE_FEATURES)
     assert set(fitted["weights"]) == set(review.VARIABLES)
-    assert all(len(w) == len(review.FEATURES) for w in fitted["weights"].values())
+    for by_reader in fitted["weights"].values():
+        assert set(by_reader) == {"rules", "model"}
+        assert all(len(w) == len(review.FEATURES) for w in by_reader.values())
     folds = fitted["measured on"]["folds"]
     assert folds["entirely right references flagged"] <= training.FLAGGED_RIGHT
     assert 0 < fitted["field threshold"] < fitted["reference threshold"] < 1
@@ -122,20 +124,21 @@ def test_the_shipped_review_model_fits_the_code_and_was_fitted_on_folds():
     # labeller is of a field, the likelier it is wrong.
     unsure = review.FEATURES.index("model unsure")
     for variable in ("author", "title", "container-title", "page"):
-        assert fitted["weights"][variable][unsure] > 0, variable
+        assert fitted["weights"][variable]["model"][unsure] > 0, variable
 
 
 def _cases(seed):
-    """Synthetic review cases: a field is wrong when its first non-bias
-    input is high."""
+    """Synthetic review cases, half of them read by the model: a field is
+    wrong when its third input is high."""
     generator = random.Random(seed)  # noqa: S311 (test data)
     cases = []
     for index in range(300):
         inputs, wrong = {}, set()
         for variable in review.VARIABLES:
-            values = [1.0] + [generator.random() for _ in review.FEATURES[1:]]
+            values = [1.0, float(index % 2)]
+            values += [generator.random() for _ in review.FEATURES[2:]]
             inputs[variable] = values
-            if values[1] > 0.9:
+            if values[2] > 0.9:
                 wrong.add(variable)
         cases.append(
             {
@@ -153,6 +156,7 @@ def test_fitting_the_review_model_is_reproducible():
     second = training.fit_review(_cases(1))
     assert json.dumps(first) == json.dumps(second)
     for variable in review.VARIABLES:
-        assert first["weights"][variable][1] > 1, "the telling input is learned"
+        for weights in first["weights"][variable].values():
+            assert weights[2] > 1, "the telling input is learned"
     folds = first["measured on"]["folds"]
     assert folds["entirely right references flagged"] <= training.FLAGGED_RIGHT
