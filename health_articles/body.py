@@ -33,17 +33,31 @@ def walk(block, value, path=()):
     """Yield (block, value, path) for ``block`` and every block inside it,
     in reading order. ``path`` locates a block in the body: a stream child
     by its index, a struct child by its name, a list item by its index."""
-    yield block, value, path
-    if isinstance(block, blocks.StreamBlock):
-        for index, child in enumerate(value):
-            yield from walk(child.block, child.value, (*path, index))
-    elif isinstance(block, blocks.StructBlock) and isinstance(value, dict):
-        # (Wagtail's ImageBlock is a StructBlock whose value is an image.)
-        for name, child_block in block.child_blocks.items():
-            yield from walk(child_block, value[name], (*path, name))
-    elif isinstance(block, blocks.ListBlock):
-        for index, item in enumerate(value):
-            yield from walk(block.child_block, item, (*path, index))
+    # A stack, not nested generators: each block is yielded once, not once
+    # more for each block it is inside.
+    stack = [(block, value, path)]
+    while stack:
+        block, value, path = stack.pop()
+        yield block, value, path
+        if isinstance(block, blocks.StreamBlock):
+            inside = [
+                (child.block, child.value, (*path, index))
+                for index, child in enumerate(value)
+            ]
+        elif isinstance(block, blocks.StructBlock) and isinstance(value, dict):
+            # (Wagtail's ImageBlock is a StructBlock whose value is an image.)
+            inside = [
+                (child_block, value[name], (*path, name))
+                for name, child_block in block.child_blocks.items()
+            ]
+        elif isinstance(block, blocks.ListBlock):
+            inside = [
+                (block.child_block, item, (*path, index))
+                for index, item in enumerate(value)
+            ]
+        else:
+            continue
+        stack.extend(reversed(inside))
 
 
 def _walk_body(body):
