@@ -22,7 +22,6 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     *([path("api/v3/", api_v3.urls)] if api_v3 else []),
     path("sitemap.xml", sitemap),
-    path("", include("health_articles.urls")),
 ]
 
 if settings.DEBUG:
@@ -32,9 +31,12 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Pages: those of the default language (English) at their path, the others
-# under their language's prefix (/fr-ca/…), which PathLanguageMiddleware
-# activates and Wagtail routes to the site's root page in that language.
+# Pages, tag pages and feeds: those of the default language (English) at
+# their path, the others under their language's prefix (/fr-ca/…), which
+# PathLanguageMiddleware activates: Wagtail routes to the site's root page in
+# that language, and tag pages and feeds list the articles in it.
 urlpatterns += i18n_patterns(
-    path("", include(wagtail_urls)), prefix_default_language=False
+    path("", include("health_articles.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
 )

@@ -1,10 +1,13 @@
 """Reader pages beside Wagtail's own: the tag index, each tag's articles,
 and robots.txt."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Site
 
 from . import seo
@@ -15,8 +18,14 @@ ARTICLES_PER_PAGE = 20
 
 
 def site_articles(request):
-    """The articles readers of the request's site may see."""
-    return public_pages(Site.find_for_request(request), HealthArticlePage)
+    """The articles readers of the request's site may see, in the language
+    of the request (``/fr-ca/tags/`` lists the French ones) where the site
+    has several."""
+    articles = public_pages(Site.find_for_request(request), HealthArticlePage)
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        language = get_supported_content_language_variant(get_language())
+        articles = articles.filter(locale__language_code=language)
+    return articles
 
 
 def tag_or_404(request, slug):
