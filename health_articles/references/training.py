@@ -37,6 +37,8 @@ from pathlib import Path
 import pycrfsuite
 
 from . import review, sequence
+from .learned import from_segments
+from .parser import parse_reference
 from .sequence import MODEL_PATH, Segment, features, tokenise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,8 +250,6 @@ def wrong_fields(got: dict, want: dict, fields=FIELDS) -> list[str]:
 def labelled_csl(tokens: list[str], labels: list[str]) -> dict:
     """The CSL a labelled reference's own labels give, put through the
     normalisers (``learned.from_segments``)."""
-    from .learned import from_segments
-
     segments: list[Segment] = []
     for token, name in zip(tokens, labels, strict=True):
         if segments and segments[-1].label == name:
@@ -263,8 +263,6 @@ def labelled_csl(tokens: list[str], labels: list[str]) -> dict:
 def _review_cases(items, fields, development: bool = False) -> list[dict]:
     """For each (text, gold CSL): its wrong variables, the flags the readers
     raise themselves and the review model's inputs for the other variables."""
-    from .parser import parse_reference
-
     cases = []
     for text, gold in items:
         inputs: dict = {}
