@@ -77,7 +77,9 @@ def article(index):
 
 @pytest.fixture
 def demo_content(db):
-    call_command("load_demo_content", stdout=io.StringIO())
+    """The demo's articles on the default site, in English (the French
+    translation and the second clinic are tests/test_demo_content.py's)."""
+    call_command("load_demo_content", articles_only=True, stdout=io.StringIO())
     return Site.objects.get(is_default_site=True).root_page.specific
 
 

@@ -33,6 +33,14 @@ def load():
 
 
 @pytest.fixture
+def demo_content(db):
+    """All the demo: its articles, their French translation and the second
+    clinic's site, as ``make run`` loads it."""
+    load()
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
 def hip(demo_content):
     return HealthArticlePage.objects.get(slug=HIP)
 

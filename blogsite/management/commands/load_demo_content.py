@@ -65,6 +65,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--articles-only",
+            action="store_true",
+            help=(
+                "Only the demo articles of the default site: no translations, "
+                "no second site."
+            ),
+        )
+        parser.add_argument(
             "--site-url",
             help=(
                 "Where the site is served, e.g. http://127.0.0.1:8000: the default "
@@ -73,7 +81,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, file, site_url=None, **options):
+    def handle(self, *args, file, site_url=None, articles_only=False, **options):
         try:
             document = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -86,7 +94,7 @@ class Command(BaseCommand):
             self.set_site_address(site_url)
         site = Site.objects.get(is_default_site=True)
         self.set_publisher(site, document.get("publisher"))
-        if file == DEFAULT_FILE:
+        if file == DEFAULT_FILE and not articles_only:
             for path in sorted(TRANSLATIONS.glob("*.json")):
                 self.load_translations(path, index)
             self.load_second_site(SECOND_SITE_FILE, site)
