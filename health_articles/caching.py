@@ -257,19 +257,22 @@ _kept = {}
 KEPT_ENTRIES = 256
 
 
-def kept(key, compute):
-    """``compute()``, reused by this process until the generation of
-    ``all`` moves (a site, a view restriction, a move: what the sites and the
-    private parts of the tree are read from). Read after the change is
-    committed, the generation is never older than what ``compute`` reads."""
-    now = generation(EVERYTHING)
+def kept(key, compute, names=(EVERYTHING,)):
+    """``compute()``, reused by this process until the generation of one of
+    ``names`` moves (by default ``all``: a site, a view restriction, a move,
+    what the sites and the private parts of the tree are read from). Read
+    after the change is committed, a generation is never older than what
+    ``compute`` reads."""
+    _record_unrecorded_change()
+    now = generations(_store(), names)
     held = _kept.get(key)
-    if held is not None and held[0] == now:
+    if now is not None and held is not None and held[0] == now:
         return held[1]
     value = compute()
-    if len(_kept) >= KEPT_ENTRIES:
-        _kept.clear()
-    _kept[key] = (now, value)
+    if now is not None:
+        if len(_kept) >= KEPT_ENTRIES:
+            _kept.clear()
+        _kept[key] = (now, value)
     return value
 
 

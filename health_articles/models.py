@@ -56,7 +56,7 @@ from .api.fields import (
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 from .caching import DEFAULT_TIMEOUT, EVERYTHING, generation
 from .citations.numbering import reference_numbers
-from .querysets import public_pages, related_articles
+from .querysets import private_q, public_pages, related_articles
 from .references import csl, identifiers
 from .references.formats import MAX_REFERENCES
 from .references.formatting import DEFAULT_STYLE, STYLES
@@ -254,7 +254,7 @@ class HealthArticleIndexPageMixin(models.Model):
         return (
             HealthArticlePage.objects.child_of(self)
             .live()
-            .public()
+            .exclude(private_q())
             .order_by("-first_published_at", "-pk")
         )
 

@@ -25,7 +25,7 @@ from wagtail.models import PageViewRestriction
 
 from . import codes
 from .body import CONDITION_SEPARATOR, condition_names
-from .caching import kept
+from .caching import EVERYTHING, LIVE_PAGES, kept
 
 # Filter values longer than a tag name can be, or more of them than any
 # reader would combine, are refused rather than queried.
@@ -86,9 +86,20 @@ def public_pages(site, model):
     pages = model.objects.live().exclude(private_q())
     scoped = pages.descendant_of(site.root_page, inclusive=True)
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        for translation in site.root_page.get_translations():
-            scoped |= pages.descendant_of(translation, inclusive=True)
+        for path, depth in root_translations(site.root_page):
+            scoped |= pages.filter(path__startswith=path, depth__gte=depth)
     return scoped
+
+
+def root_translations(root):
+    """(path, depth) of the translations of a site's root page, read once a
+    process until pages go live or stop being live (a translation's pages
+    are not public before) or everything changes (a move)."""
+
+    def read():
+        return list(root.get_translations().values_list("path", "depth"))
+
+    return kept(("root-translations", root.pk), read, (EVERYTHING, LIVE_PAGES))
 
 
 def tagged_items(model):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from .images import picture
+from .querysets import private_q
 
 
 def canonical_url(page, request=None):
@@ -59,7 +60,7 @@ def translations(page, request=None):
     pages = (
         page.get_translations(inclusive=True)
         .live()
-        .public()
+        .exclude(private_q())
         .select_related("locale")
         .order_by("locale__language_code")
     )

@@ -19,7 +19,7 @@ from ..caching import (
 )
 from ..citations.links import reference_anchor
 from ..images import picture
-from ..querysets import related_articles
+from ..querysets import private_q, related_articles
 from ..references.formatting import (
     DEFAULT_STYLE,
     formatted_references,
@@ -122,7 +122,7 @@ class RelatedArticlesField(Field):
         if hasattr(view, "get_related_candidates"):
             candidates = view.get_related_candidates()
         else:  # Wagtail's own PagesAPIViewSet serving the article
-            candidates = type(article).objects.live().public()
+            candidates = type(article).objects.live().exclude(private_q())
         related = related_articles(article, candidates)
         # Chosen by tags and condition names: a change to an article with
         # one of them may change the choice.

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.signals import pre_delete
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from ..querysets import private_q
 from .delivery import dispatch
 from .events import EventType, article_event
 
@@ -55,7 +56,7 @@ def published(sender, instance, **kwargs):
     send_after_commit(
         EventType.PUBLISHED,
         instance,
-        unless=lambda: not articles.live().public().exists(),
+        unless=lambda: not articles.live().exclude(private_q()).exists(),
     )
 
 
