@@ -12,6 +12,7 @@ import contextlib
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from wagtail.models import Page
 
 from .images import picture
 from .querysets import private_q
@@ -51,20 +52,21 @@ def seo(page, request):
     }
 
 
-def translations(page, request=None):
+def translations(page, request=None, among=None):
     """The page in each language it is live and public in (itself too), as
     ``{"id", "locale", "title", "url"}`` with canonical URLs; none where the
-    site has one language or the page is in one only."""
+    site has one language or the page is in one only. ``among``: pages its
+    translations are read from (a queryset, or the list it gave), by
+    default the page's translations."""
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return []
-    pages = (
-        page.get_translations(inclusive=True)
-        .live()
-        .exclude(private_q())
-        .select_related("locale")
-        .order_by("locale__language_code")
-    )
-    pages = list(pages)
+    if among is None:
+        among = page.get_translations(inclusive=True)
+    pages = [
+        translation
+        for translation in _public_translations(among)
+        if translation.translation_key == page.translation_key
+    ]
     if len(pages) < 2:
         return []
     return [
@@ -78,6 +80,38 @@ def translations(page, request=None):
     ]
 
 
+def _public_translations(pages):
+    if isinstance(pages, list):
+        return pages
+    return list(
+        pages.live()
+        .exclude(private_q())
+        .select_related("locale")
+        .order_by("locale__language_code")
+    )
+
+
+SITEMAP_TRANSLATIONS = "_health_articles_sitemap_translations"
+
+
+def _site_translations(page, request):
+    """The live public pages sharing a translation key with a page of the
+    site of ``page``, read once for the whole sitemap (kept on the request),
+    not once for each page."""
+    if request is None:
+        return None
+    if not hasattr(request, SITEMAP_TRANSLATIONS):
+        site = page.get_site()
+        keys = (
+            site.root_page.get_descendants(inclusive=True).values("translation_key")
+            if site
+            else []
+        )
+        pages = Page.objects.filter(translation_key__in=keys)
+        setattr(request, SITEMAP_TRANSLATIONS, _public_translations(pages))
+    return getattr(request, SITEMAP_TRANSLATIONS)
+
+
 def sitemap_urls(page, request=None):
     """A page's sitemap entries (``Page.get_sitemap_urls``): its canonical
     URL, last published, and its translations as ``hreflang`` alternates
@@ -86,7 +120,7 @@ def sitemap_urls(page, request=None):
         "location": canonical_url(page, request),
         "lastmod": page.last_published_at or page.latest_revision_created_at,
     }
-    alternates = translations(page, request)
+    alternates = translations(page, request, _site_translations(page, request))
     if len(alternates) > 1:
         entry["alternates"] = [
             {"lang_code": alternate["locale"], "location": alternate["url"]}

@@ -6,12 +6,15 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, PageViewRestriction
 
 from health_articles.models import HealthArticlePage
 
+from .factories import HealthArticlePageFactory
 from .helpers import publish
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +149,42 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
         "Disallow: /api/v2/page_preview/",
         "Sitemap: http://testserver/sitemap.xml",
     ]
+
+
+def test_the_sitemap_reads_translations_in_one_query(client, article, settings):
+    """The alternates of every page come from one read of the translations,
+    whatever the number of pages."""
+    settings.WAGTAIL_I18N_ENABLED = True
+    settings.WAGTAIL_CONTENT_LANGUAGES = settings.LANGUAGES = [
+        ("en", "English"),
+        ("fr", "French"),
+    ]
+    french = Locale.objects.create(language_code="fr")
+    index = article.get_parent()
+    publish(index.copy_for_translation(french))
+
+    def add_translated(slug):
+        page = HealthArticlePageFactory(parent=index, slug=slug, title=slug)
+        publish(page)
+        translation = page.copy_for_translation(french)
+        translation.slug = f"{slug}-fr"
+        publish(translation)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            urls = sitemap(client)
+        return len(captured), urls
+
+    add_translated("one")
+    sitemap(client)  # what the process keeps (the view restrictions) read
+    few, urls = queries()
+    add_translated("two")
+    add_translated("three")
+    more, urls = queries()
+    assert more == few
+    alternates = [
+        link.get("href")
+        for entry in urls.values()
+        for link in entry.findall(f"{XHTML}link")
+    ]
+    assert sum(href.endswith("-fr/") for href in alternates) == 3
