@@ -171,8 +171,12 @@ def test_articles_listing_reads_tags_in_one_query(editor_client, index):
     def queries():
         editor_client.get(url)
         with CaptureQueriesContext(connection) as captured:
-            assert editor_client.get(url).status_code == 200
-        return len(captured)
+            response = editor_client.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count("hip pain, knee pain") == len(
+            HealthArticlePage.objects.child_of(index)
+        )
+        return [q["sql"] for q in captured.captured_queries if "taggit_tag" in q["sql"]]
 
     def add_articles(count):
         for _ in range(count):
@@ -181,6 +185,9 @@ def test_articles_listing_reads_tags_in_one_query(editor_client, index):
             page.save()
 
     add_articles(2)
-    few = queries()
+    assert len(queries()) == 1
     add_articles(6)
-    assert queries() == few
+    # One query for the tags of every row. (Wagtail's own row buttons, and
+    # wagtail-localize's "Translate this page" and "Sync" among them, read
+    # the page's translations for each row: two queries a row.)
+    assert len(queries()) == 1
