@@ -98,3 +98,18 @@ def test_each_language_names_the_others(client, article, french, settings):
 def test_one_language_lists_no_translations(client, article):
     assert detail(client, article)["translations"] == []
     assert 'hreflang="' not in client.get(article.url).content.decode()
+
+
+def test_references_are_formatted_in_the_articles_language(client, article, french):
+    """The same references, numbered alike, in each language's CSL terms
+    (French dates: "avr 2013"), in the API and on the served page."""
+    english = detail(client, article)["references"]
+    francais = detail(client, french)["references"]
+    assert [(r["number"], r["key"]) for r in francais] == [
+        (r["number"], r["key"]) for r in english
+    ]
+    assert all("2013 Apr" in r["formatted"] for r in english)
+    assert all("avr 2013" in r["formatted"] for r in francais)
+    page = client.get(french.get_url())
+    assert page.status_code == 200
+    assert "avr 2013" in page.content.decode()

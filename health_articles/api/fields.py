@@ -22,6 +22,7 @@ from ..images import picture
 from ..querysets import private_q, related_articles
 from ..references.formatting import (
     DEFAULT_STYLE,
+    csl_locale,
     formatted_references,
     html_to_text,
 )
@@ -76,9 +77,10 @@ class ReferenceListField(Field):
         cited = set(article.cited_keys)
         references = article.numbered_references
         items = [reference.as_csl() for reference in references]
+        locale = csl_locale(article.locale.language_code)
         entries = []
         for reference, csl, formatted_html in zip(
-            references, items, formatted_references(items, style), strict=True
+            references, items, formatted_references(items, style, locale), strict=True
         ):
             entries.append(
                 {

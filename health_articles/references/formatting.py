@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 
+import citeproc
 from citeproc import (
     Citation,
     CitationItem,
@@ -61,10 +63,26 @@ TAG = re.compile(r"<[^>]+>")
 CSL_NS = {"cs": "http://purl.org/net/xbiblio/csl"}
 
 
-@lru_cache(maxsize=8)
-def _load_style(style: str) -> CitationStylesStyle:
+LOCALES = Path(citeproc.__file__).parent / "data" / "locales"
+
+
+@lru_cache(maxsize=64)
+def csl_locale(language_code):
+    """The CSL locale of a page's language: its own where CSL has it
+    ("fr-ca": "fr-CA"), else its language's primary dialect ("fr": "fr-FR");
+    None for US English, the styles' own, and for languages CSL lacks."""
+    language, _, region = (language_code or "").lower().partition("-")
+    wanted = f"{language}-{region.upper()}" if region else None
+    if not (wanted and (LOCALES / f"locales-{wanted}.xml").exists()):
+        dialects = json.loads((LOCALES / "locales.json").read_text())
+        wanted = dialects["primary-dialects"].get(language)
+    return None if wanted in (None, "en-US") else wanted
+
+
+@lru_cache(maxsize=32)
+def _load_style(style: str, locale: str | None = None) -> CitationStylesStyle:
     loaded = CitationStylesStyle(
-        get_style_filepath(STYLES[style].csl_file), validate=False
+        get_style_filepath(STYLES[style].csl_file), locale=locale, validate=False
     )
     # citeproc-py joins the parts of a localized date ("2013 Apr") with the
     # calling <date>'s delimiter instead of the locale's, printing "2013Apr".
@@ -83,10 +101,10 @@ def _load_style(style: str) -> CitationStylesStyle:
     return loaded
 
 
-def _format(csl_json: str, style: str) -> str:
+def _format(csl_json: str, style: str, locale: str | None) -> str:
     item = json.loads(csl_json)
     bibliography = CitationStylesBibliography(
-        _load_style(style), CiteProcJSON([item]), formatter.html
+        _load_style(style, locale), CiteProcJSON([item]), formatter.html
     )
     bibliography.register(Citation([CitationItem(item["id"])]))
     entry = str(bibliography.bibliography()[0])
@@ -114,20 +132,25 @@ def _escape_values(value, key=""):
     return value
 
 
-def format_reference_html(csl: dict, style: str = DEFAULT_STYLE) -> str:
-    """One reference formatted as an HTML fragment, without a list number.
+def format_reference_html(
+    csl: dict, style: str = DEFAULT_STYLE, locale: str | None = None
+) -> str:
+    """One reference formatted as an HTML fragment, without a list number,
+    in the terms of CSL ``locale`` (``csl_locale``; None: the style's).
 
     citeproc-py copies field values into its HTML output as they are, so they
     are escaped first: the fragment is safe to insert into a page.
     """
     escaped = {**_escape_values(csl), "id": csl["id"]}
-    return _format(json.dumps(escaped, sort_keys=True), style)
+    return _format(json.dumps(escaped, sort_keys=True), style, locale)
 
 
-def format_key(csl: dict, style: str = DEFAULT_STYLE) -> str:
-    """A key naming the formatted citation of ``csl`` in ``style``: the same
-    exactly when the reference, the style and the formatter are the same."""
-    payload = json.dumps([FORMATTER, style, csl], sort_keys=True)
+def format_key(csl: dict, style: str = DEFAULT_STYLE, locale: str | None = None) -> str:
+    """A key naming the formatted citation of ``csl`` in ``style`` and
+    ``locale``: the same exactly when the reference, the style, the locale
+    and the formatter are the same."""
+    named = [FORMATTER, style, csl, *([locale] if locale else [])]
+    payload = json.dumps(named, sort_keys=True)
     return "health_articles:citation:" + hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -135,8 +158,9 @@ def html_to_text(fragment: str) -> str:
     return html.unescape(TAG.sub("", fragment))
 
 
-def formatted_references(items, style=DEFAULT_STYLE):
-    """CSL-JSON ``items`` formatted as HTML in ``style``, in their order.
+def formatted_references(items, style=DEFAULT_STYLE, locale=None):
+    """CSL-JSON ``items`` formatted as HTML in ``style``, in their order, in
+    the terms of CSL ``locale`` (``csl_locale`` of the article's language).
 
     citeproc takes milliseconds for each reference, most of the time of
     building a list of articles. A formatted citation is kept in the cache
@@ -146,10 +170,10 @@ def formatted_references(items, style=DEFAULT_STYLE):
     the stored API responses stale. An edited reference has a new key.
     """
     store = caches[getattr(settings, "HEALTH_ARTICLES_CITATION_CACHE", "default")]
-    keys = [format_key(item, style) for item in items]
+    keys = [format_key(item, style, locale) for item in items]
     found = store.get_many(keys)
     formatted = {
-        key: format_reference_html(item, style)
+        key: format_reference_html(item, style, locale)
         for key, item in zip(keys, items, strict=True)
         if key not in found
     }

@@ -9,7 +9,7 @@ from .. import images, seo
 from ..blocks import CERTAINTY
 from ..citations.links import cited_keys, number_citations, reference_anchor
 from ..models import HealthArticleSettings
-from ..references.formatting import formatted_references
+from ..references.formatting import csl_locale, formatted_references
 from ..references.identifiers import link_in_citation
 from ..structured_data import article_graph, json_ld_script
 
@@ -85,10 +85,12 @@ def reference_entries(context, references):
     there and the others listed after it. The HTML's field values are
     escaped."""
     style = HealthArticleSettings.for_request(context["request"]).citation_style
+    page = context.get("page")
+    locale = csl_locale(page.locale.language_code) if page else None
     items = [reference.as_csl() for reference in references]
     entries = []
     for reference, item, html in zip(
-        references, items, formatted_references(items, style), strict=True
+        references, items, formatted_references(items, style, locale), strict=True
     ):
         linked, other_links = link_in_citation(html, item)
         entries.append(
