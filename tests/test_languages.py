@@ -113,3 +113,17 @@ def test_references_are_formatted_in_the_articles_language(client, article, fren
     page = client.get(french.get_url())
     assert page.status_code == 200
     assert "avr 2013" in page.content.decode()
+
+
+def test_find_routes_a_path_under_a_languages_prefix(client, article, french):
+    """A frontend routing by path finds the French page at the path the site
+    serves it at (under its language's prefix), the English one at its own."""
+    for page in (french, article):
+        found = client.get("/api/v2/pages/find/", {"html_path": page.get_url()})
+        assert found.status_code == 302
+        assert f"/api/v2/pages/{page.pk}/" in found["Location"]
+    home = client.get("/api/v2/pages/find/", {"html_path": "/fr/"})
+    assert f"/api/v2/pages/{french.get_parent().pk}/" in home["Location"]
+    for path in ("/fr/no-such-page/", "/xx/massotherapie-hanche/"):
+        missing = client.get("/api/v2/pages/find/", {"html_path": path})
+        assert missing.status_code == 404

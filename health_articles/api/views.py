@@ -9,6 +9,7 @@ import re
 
 import swapper
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature
 from django.db import connection
@@ -356,6 +357,8 @@ class HealthArticlePagesAPIViewSet(
         a frontend routing by path follows renamed and moved pages."""
         found = super().find_object(queryset, request)
         path = request.GET.get("html_path")
+        if found is None and path:
+            found = self._find_translated(queryset, request, path)
         if found is None and path and apps.is_installed("wagtail.contrib.redirects"):
             from wagtail.contrib.redirects.middleware import get_redirect
             from wagtail.contrib.redirects.models import Redirect
@@ -367,6 +370,24 @@ class HealthArticlePagesAPIViewSet(
             if redirect is not None and redirect.redirect_page_id:
                 return queryset.filter(pk=redirect.redirect_page_id).first()
         return found
+
+    def _find_translated(self, queryset, request, path):
+        """The page at ``path`` under a language's prefix, as the site serves
+        its translations (``/fr-ca/…``: i18n_patterns), routed from the
+        site's root page in that language."""
+        language, _, rest = path.strip("/").partition("/")
+        if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not language:
+            return None
+        site = request_site(request)
+        locale = Locale.objects.filter(language_code__iexact=language).first()
+        root = site and locale and site.root_page.get_translation_or_none(locale)
+        if root is None:
+            return None
+        try:
+            page, _, _ = root.specific.route(request, [c for c in rest.split("/") if c])
+        except Http404:
+            return None
+        return queryset.filter(pk=page.pk).first()
 
     def get_queryset(self):
         queryset = super().get_queryset()
