@@ -6,6 +6,8 @@ nested errors of a form are all read through it, so a block added to the
 body, or a citing field added to a block, is found without naming it here.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
@@ -64,20 +66,45 @@ def _walk_body(body):
     return walk(body.stream_block, body)
 
 
-def cited_reference_keys(body):
-    """Yield (path, key) for every citation in an article body, in reading order.
+class Outline(NamedTuple):
+    """What one walk of a body reads (``outline``)."""
 
-    Every citing rich text field (``CitingRichTextBlock``) and list of cited
-    keys (``ReferenceKeysBlock``), wherever the blocks put one. ``path``
-    locates the citation: that of the rich text, or of the key in its list.
+    words: int  # words a reader reads: text, names and headings
+    citations: list  # (path, key) of every citation, in reading order
+    sections: list  # the values of the condition sections, in reading order
+
+
+def outline(body):
+    """The words, citations and condition sections of an article body, read
+    in one walk (an article serves all three).
+
+    Citations are those of every citing rich text field
+    (``CitingRichTextBlock``) and list of cited keys (``ReferenceKeysBlock``),
+    wherever the blocks put one; a citation's path locates the rich text, or
+    the key in its list. Words leave out reference keys and the values of
+    choices.
     """
+    words, citations, sections = 0, [], []
     for block, value, path in _walk_body(body):
-        if isinstance(block, CitingRichTextBlock):
-            for key in cited_keys(value.source):
-                yield path, key
+        if isinstance(block, blocks.RichTextBlock):
+            source = value.source
+            if isinstance(block, CitingRichTextBlock):
+                citations.extend((path, key) for key in cited_keys(source))
+            words += len(strip_tags(without_citations(source)).split())
         elif isinstance(block, ReferenceKeysBlock):
-            for index, key in enumerate(value):
-                yield (*path, index), key
+            citations.extend(((*path, index), key) for index, key in enumerate(value))
+        elif isinstance(block, blocks.CharBlock | blocks.TextBlock):
+            if not isinstance(block, ReferenceKeyBlock):
+                words += len(value.split())
+        elif isinstance(block, ConditionSectionBlock):
+            sections.append(value)
+    return Outline(words, citations, sections)
+
+
+def cited_reference_keys(body):
+    """(path, key) for every citation in an article body, in reading order
+    (``outline``)."""
+    return outline(body).citations
 
 
 def missing_citations(body, keys):
@@ -122,39 +149,27 @@ def citation_error(body, keys):
 
 
 def word_count(body):
-    """Words a reader reads in ``body``: its text, names and headings
-    (not reference keys, nor the values of choices)."""
-    words = 0
-    for block, value, _path in _walk_body(body):
-        if isinstance(block, blocks.RichTextBlock):
-            words += len(strip_tags(without_citations(value.source)).split())
-        elif isinstance(block, blocks.CharBlock | blocks.TextBlock) and not (
-            isinstance(block, ReferenceKeyBlock)
-        ):
-            words += len(value.split())
-    return words
+    """Words a reader reads in ``body`` (``outline``)."""
+    return outline(body).words
 
 
 def condition_sections(body):
     """The values of the body's condition sections, in reading order."""
-    return [
-        value
-        for block, value, _path in _walk_body(body)
-        if isinstance(block, ConditionSectionBlock)
-    ]
+    return outline(body).sections
 
 
-def table_of_contents(body):
-    """The condition sections of ``body`` with their anchors, in reading order."""
+def table_of_contents(sections):
+    """Condition ``sections`` (``outline``) with their anchors, in order."""
     return [
         {"title": section["name"], "anchor": condition_anchor(section["name"])}
-        for section in condition_sections(body)
+        for section in sections
     ]
 
 
-def condition_names(body):
-    """For each condition section of ``body``, the set of its names and its
-    codes (``ICD10:M16``), folded: what finds articles on the same condition."""
+def condition_names(sections):
+    """For each of condition ``sections`` (``outline``), the set of its names
+    and its codes (``ICD10:M16``), folded: what finds articles on the same
+    condition."""
     return [
         {
             name.replace(CONDITION_SEPARATOR, " ").strip().casefold()
@@ -162,13 +177,14 @@ def condition_names(body):
             if name.strip()
         }
         | {codes.key(code["system"], code["code"]) for code in section.get("codes", ())}
-        for section in condition_sections(body)
+        for section in sections
     ]
 
 
 def condition_index(body):
     """Every name of every condition in ``body``, folded, as "|a|b|" text."""
-    names = sorted({name for section in condition_names(body) for name in section})
+    sections = condition_names(condition_sections(body))
+    names = sorted({name for section in sections for name in section})
     if not names:
         return ""
     return CONDITION_SEPARATOR + CONDITION_SEPARATOR.join(names) + CONDITION_SEPARATOR

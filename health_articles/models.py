@@ -418,8 +418,13 @@ class HealthArticlePageMixin(models.Model):
         return review.review_status(self.next_review_due, today)
 
     @cached_property
+    def outline(self):
+        """The body's words, citations and condition sections (``body.outline``)."""
+        return body.outline(self.body)
+
+    @property
     def word_count(self):
-        return len(self.summary.split()) + body.word_count(self.body)
+        return len(self.summary.split()) + self.outline.words
 
     @property
     def reading_time(self):
@@ -428,7 +433,7 @@ class HealthArticlePageMixin(models.Model):
 
     @property
     def table_of_contents(self):
-        return body.table_of_contents(self.body)
+        return body.table_of_contents(self.outline.sections)
 
     @property
     def authors(self):
@@ -458,7 +463,7 @@ class HealthArticlePageMixin(models.Model):
     @cached_property
     def cited_keys(self):
         """Every reference key the body cites, in reading order (repeats too)."""
-        return [key for _path, key in body.cited_reference_keys(self.body)]
+        return [key for _path, key in self.outline.citations]
 
     @cached_property
     def reference_numbers(self):
@@ -838,7 +843,10 @@ class MedicalReviewTask(GroupApprovalTask):
     published, and moves the article's last-reviewed and next-review dates
     (``MedicalReview.record``)."""
 
+    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
+        # One transaction: an approval whose publish the article refuses
+        # records no review.
         if action_name in ("approve", "reject"):
             MedicalReview.record(task_state, user, action_name, kwargs.get("comment"))
         return super().on_action(task_state, user, action_name, **kwargs)

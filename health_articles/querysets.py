@@ -212,7 +212,7 @@ def related_articles(article, candidates, limit=5):
     )
     condition_count = Value(0)
     any_condition = Q(pk__in=[])  # matches nothing; OR-ed with each section
-    for names in condition_names(article.body):
+    for names in condition_names(article.outline.sections):
         if not names:
             continue
         names_match = Q()

@@ -11,7 +11,6 @@ from wagtail.models import Site
 
 from . import codes, images, seo
 from .blocks import condition_anchor
-from .body import condition_sections
 from .citations.links import reference_anchor
 from .references.identifiers import IDENTIFIERS
 
@@ -114,7 +113,7 @@ def article_graph(article, request=None):
     about = seo.seo(article, request)
     url = about["canonical_url"] or article.url or ""
     references = article.numbered_references
-    conditions = condition_sections(article.body)
+    conditions = article.outline.sections
     page_node = {
         "@type": "MedicalWebPage",
         "@id": f"{url}#webpage",

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from health_articles import signal_handlers
+from health_articles.references import formatting
 
 from .factories import HealthArticleIndexPageFactory, HealthArticlePageFactory
 from .helpers import publish
@@ -17,9 +18,11 @@ def empty_cache():
     formatted citations."""
     for store in caches.all():
         store.clear()
+    formatting.SEEN.clear()
     yield
     for store in caches.all():
         store.clear()
+    formatting.SEEN.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -132,7 +132,7 @@ class RelatedArticlesField(Field):
             *(tag_dependency(tag.pk) for tag in article.tags.all()),
             *(
                 condition_dependency(name)
-                for names in condition_names(article.body)
+                for names in condition_names(article.outline.sections)
                 for name in names
             ),
             *(page_dependency(page.pk) for page, _, _ in related),

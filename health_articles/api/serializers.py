@@ -1,9 +1,10 @@
 """Serializers of the API's pages and tags."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from rest_framework import serializers
 from wagtail.api.utils import get_full_url
-from wagtail.api.v2.serializers import PageParentField, PageSerializer
+from wagtail.api.v2.serializers import PageParentField, PageSerializer, RelatedField
 
 from ..caching import LIVE_PAGES, depends_on, page_dependency
 from .shapes import TagMeta
@@ -23,7 +24,21 @@ class VisibleParentField(PageParentField):
         return parent
 
 
+class OnceBuiltRelatedField(RelatedField):
+    """A related object (``hero_image``) as Wagtail serves it, by one
+    serializer for the whole listing: Wagtail builds one, and its fields
+    from the model, for each page."""
+
+    @cached_property
+    def serializer(self):
+        return self.serializer_class(context=self.context)
+
+    def to_representation(self, value):
+        return self.serializer.to_representation(value)
+
+
 class ArticlePageSerializer(PageSerializer):
+    serializer_related_field = OnceBuiltRelatedField
     parent = VisibleParentField(read_only=True)
 
     def to_representation(self, instance):

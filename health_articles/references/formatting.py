@@ -158,6 +158,13 @@ def html_to_text(fragment: str) -> str:
     return html.unescape(TAG.sub("", fragment))
 
 
+# Formatted citations this process has read or made, by key: a key names
+# what it formats, so an entry never goes stale, and an article's list is
+# served without a round trip to the shared cache. Emptied when full.
+SEEN = {}
+SEEN_LIMIT = 20_000
+
+
 def formatted_references(items, style=DEFAULT_STYLE, locale=None):
     """CSL-JSON ``items`` formatted as HTML in ``style``, in their order, in
     the terms of CSL ``locale`` (``csl_locale`` of the article's language).
@@ -167,16 +174,26 @@ def formatted_references(items, style=DEFAULT_STYLE, locale=None):
     ``HEALTH_ARTICLES_CITATION_CACHE`` names (``"default"`` unless set) under
     a key made of the item, the style and the formatter: shared by every
     process when that cache is Redis, and still good when a publish makes
-    the stored API responses stale. An edited reference has a new key.
+    the stored API responses stale. An edited reference has a new key. Each
+    process also keeps those it has seen (``SEEN``).
     """
-    store = caches[getattr(settings, "HEALTH_ARTICLES_CITATION_CACHE", "default")]
     keys = [format_key(item, style, locale) for item in items]
-    found = store.get_many(keys)
-    formatted = {
-        key: format_reference_html(item, style, locale)
-        for key, item in zip(keys, items, strict=True)
-        if key not in found
-    }
-    if formatted:
-        store.set_many(formatted, CACHE_TIMEOUT)
-    return [found[key] if key in found else formatted[key] for key in keys]
+    known = {key: SEEN[key] for key in keys if key in SEEN}
+    missing = [
+        (key, item) for key, item in zip(keys, items, strict=True) if key not in known
+    ]
+    if missing:
+        store = caches[getattr(settings, "HEALTH_ARTICLES_CITATION_CACHE", "default")]
+        known.update(store.get_many([key for key, _item in missing]))
+        formatted = {
+            key: format_reference_html(item, style, locale)
+            for key, item in missing
+            if key not in known
+        }
+        if formatted:
+            store.set_many(formatted, CACHE_TIMEOUT)
+            known.update(formatted)
+        if len(SEEN) + len(known) > SEEN_LIMIT:
+            SEEN.clear()
+        SEEN.update(known)
+    return [known[key] for key in keys]
