@@ -7,6 +7,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from .admin import urls as admin_urls
 from .admin.listing import HealthArticleListingViewSet
+from .admin.publishing import PublishBulkAction
 from .admin.reports import ReviewsDuePanel, is_reviewer
 from .citations.editor import register_citation_feature
 from .models import HealthArticlePage, HealthArticlePageMixin
@@ -15,6 +16,8 @@ from .webhooks.admin import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 hooks.register("register_rich_text_features", register_citation_feature)
 hooks.register("after_bulk_action", bulk_action_done)
+# After Wagtail's own bulk publish (order 0), which it replaces.
+hooks.register("register_bulk_action", PublishBulkAction, order=1)
 
 
 @hooks.register("register_admin_urls")

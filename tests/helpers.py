@@ -43,6 +43,27 @@ def publish(page):
     return page
 
 
+def renamed(page, old, new):
+    """``page`` with the reference ``old`` renamed ``new`` in memory, as a
+    translation tool translating keys leaves it."""
+    references = list(page.references.all())
+    for reference in references:
+        if reference.key == old:
+            reference.key = new
+    page.references = references
+    return page
+
+
+def refused_revision(article, user=None, **fields):
+    """A revision of ``article`` (with ``fields`` changed) saved without
+    validation, citing abbott2013, a key it no longer has: one the article
+    refuses to publish."""
+    draft = renamed(article.get_latest_revision_as_object(), "abbott2013", "x")
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    return draft.save_revision(user=user, clean=False)
+
+
 def add_url(index):
     """The admin's URL for adding an article under ``index``."""
     return reverse(

@@ -14,7 +14,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import (
+    GroupPagePermission,
+    TaskState,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from health_articles.models import (
     ArticleReviewer,
@@ -25,7 +31,7 @@ from health_articles.models import (
 from health_articles.review import add_months
 
 from .factories import HealthArticlePageFactory
-from .helpers import publish
+from .helpers import publish, refused_revision
 
 
 @pytest.fixture
@@ -89,6 +95,25 @@ def act(client, article, task_state, action, comment=""):
         "wagtailadmin_pages:workflow_action", args=(article.pk, action, task_state.pk)
     )
     return client.post(url, {"comment": comment})
+
+
+def test_an_approval_the_article_refuses_records_no_review(
+    reviewer, editor, review_workflow, article
+):
+    """Approving a revision saved without validation that the article will
+    not publish (a citation of a missing key) keeps nothing: no review, no
+    review dates, the task still awaiting a reviewer."""
+    refused_revision(article, user=editor)
+    task_state = article.get_workflow().start(article, editor).current_task_state
+    response = act(logged_in(reviewer), article, task_state, "approve", "Checked.")
+    assert response.status_code == 302
+    assert not MedicalReview.objects.exists()
+    task_state.refresh_from_db()
+    assert task_state.status == TaskState.STATUS_IN_PROGRESS
+    live = article.live_revision_id
+    article.refresh_from_db()
+    assert article.live_revision_id == live
+    assert article.last_reviewed is None
 
 
 def test_an_approval_records_the_reviewer_and_publishes_with_the_review_dates(

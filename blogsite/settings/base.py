@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A publish the page refuses (a workflow's approval) is an error message
+    # to the editor, not a 500.
+    "health_articles.admin.publishing.RefusedPublishMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
     # Innermost: it sees the view's database errors first.

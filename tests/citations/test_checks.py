@@ -2,15 +2,19 @@
 article's references has is refused by ``full_clean`` (so by every save of a
 live page, every revision saved with validation and every publish), by the
 admin's form on the body field, and never published from a revision saved
-without validation. Wagtail's copy for translation keeps the keys."""
+without validation (publish_scheduled reports and unschedules one and goes
+on; tests/admin/test_publishing.py has the admin's paths). Wagtail's copy
+for translation keeps the keys."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Locale
+from wagtail.models import Locale, PageLogEntry, Revision
 
 from health_articles.models import HealthArticlePage, Reference
 
@@ -20,21 +24,13 @@ from ..helpers import (
     condition_data,
     publish,
     reference_data,
+    refused_revision,
+    renamed,
     treatment_data,
 )
 
 MISSING_ABBOTT = {"body": ["No reference has the key “abbott2013”."]}
-
-
-def renamed(page, old, new):
-    """``page`` with the reference ``old`` renamed ``new`` in memory, as a
-    translation tool translating keys leaves it."""
-    references = list(page.references.all())
-    for reference in references:
-        if reference.key == old:
-            reference.key = new
-    page.references = references
-    return page
+ONE_MINUTE = datetime.timedelta(minutes=1)
 
 
 def saved_keys(page):
@@ -167,8 +163,7 @@ def test_saving_a_revision_with_a_missing_key_is_refused(article):
 
 def test_a_revision_saved_with_a_missing_key_is_not_published(article):
     live = article.live_revision_id
-    draft = renamed(article.get_latest_revision_as_object(), "abbott2013", "x")
-    revision = draft.save_revision(clean=False)
+    revision = refused_revision(article)
     with pytest.raises(ValidationError) as refused:
         revision.publish()
     assert refused.value.message_dict == MISSING_ABBOTT
@@ -187,15 +182,50 @@ def test_a_revision_with_a_missing_key_is_not_scheduled(article):
     scheduled.publish()
     scheduled.refresh_from_db()
     assert scheduled.approved_go_live_at == later
-    draft = renamed(article.get_latest_revision_as_object(), "abbott2013", "x")
-    draft.go_live_at = later
-    revision = draft.save_revision(clean=False)
+    revision = refused_revision(article, go_live_at=later)
     with pytest.raises(ValidationError):
         revision.publish()
     revision.refresh_from_db()
     scheduled.refresh_from_db()
     assert revision.approved_go_live_at is None
     assert scheduled.approved_go_live_at == later
+
+
+def test_publish_scheduled_goes_on_past_a_refused_revision(index, article, caplog):
+    """A refused revision scheduled all the same (before the article checked
+    its citations, or by an update of the table) is reported, logged and
+    unscheduled, with the page's history saying so; the revision due after
+    it is published."""
+    live = article.live_revision_id
+    refused = refused_revision(article)
+    other = HealthArticlePageFactory(parent=index, title="Knee pain", live=False)
+    due = other.save_revision()
+    earlier = timezone.now() - datetime.timedelta(minutes=5)
+    for revision, go_live_at in ((refused, earlier), (due, earlier + ONE_MINUTE)):
+        Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=go_live_at)
+    errors = io.StringIO()
+    call_command("publish_scheduled", stdout=io.StringIO(), stderr=errors)
+    other.refresh_from_db()
+    assert other.live and other.live_revision_id == due.pk
+    article.refresh_from_db()
+    assert article.live_revision_id == live
+    reported = (
+        "“Massage Therapy for Hip Pain” was not published: "
+        "No reference has the key “abbott2013”."
+    )
+    assert errors.getvalue() == f"Revision {refused.pk}: {reported} Unscheduled.\n"
+    assert [record.getMessage() for record in caplog.records] == [
+        f"revision {refused.pk}: {reported}"
+    ]
+    refused.refresh_from_db()
+    assert refused.approved_go_live_at is None
+    assert PageLogEntry.objects.filter(
+        page=article, revision=refused, action="wagtail.schedule.cancel"
+    ).exists()
+    # Unscheduled, it is not tried again.
+    errors = io.StringIO()
+    call_command("publish_scheduled", stdout=io.StringIO(), stderr=errors)
+    assert errors.getvalue() == ""
 
 
 @pytest.fixture
