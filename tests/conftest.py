@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from health_articles import signal_handlers
 from health_articles.references import formatting
@@ -76,6 +76,27 @@ def article(index):
     page.tags.add("hip pain", "joint pain")
     page.save()
     return publish(page)
+
+
+@pytest.fixture
+def french_locale(db):
+    """Canadian French, the site's second language (LANGUAGES in
+    blogsite/settings), served under /fr-ca/."""
+    return Locale.objects.get_or_create(language_code="fr-ca")[0]
+
+
+@pytest.fixture
+def french(article, french_locale):
+    """The hip article's French translation under the French home, both
+    published, with a tag of its own."""
+    publish(article.get_parent().specific.copy_for_translation(french_locale))
+    translation = article.copy_for_translation(french_locale)
+    translation.title = "Massothérapie et douleur à la hanche"
+    translation.slug = "massotherapie-hanche"
+    translation.save_revision()
+    translation = publish(translation)
+    translation.tags.add("douleur à la hanche")
+    return publish(translation)
 
 
 @pytest.fixture

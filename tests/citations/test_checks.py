@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Locale, PageLogEntry, Revision
+from wagtail.models import PageLogEntry, Revision
 
 from health_articles.models import HealthArticlePage, Reference
 
@@ -226,16 +226,6 @@ def test_publish_scheduled_goes_on_past_a_refused_revision(index, article, caplo
     errors = io.StringIO()
     call_command("publish_scheduled", stdout=io.StringIO(), stderr=errors)
     assert errors.getvalue() == ""
-
-
-@pytest.fixture
-def french_locale(settings):
-    settings.WAGTAIL_I18N_ENABLED = True
-    settings.WAGTAIL_CONTENT_LANGUAGES = settings.LANGUAGES = [
-        ("en", "English"),
-        ("fr", "French"),
-    ]
-    return Locale.objects.create(language_code="fr")
 
 
 def test_copy_for_translation_keeps_a_valid_article_valid(article, french_locale):
