@@ -697,19 +697,6 @@ def _read_by_rules(body: str, csl: dict, review: list[str], raw: str):
 
 # -- Choosing between the rules and the model
 
-# The variables the two readers are compared on.
-COMPARED = (
-    "type",
-    "author",
-    "editor",
-    "title",
-    "container-title",
-    "issued",
-    "volume",
-    "issue",
-    "page",
-    "publisher",
-)
 # The model overrules a gap the rules left when it is at least this sure of
 # the field (the marginal probability of its least sure token). Which fields
 # ``needs_review`` names beyond the readers' own doubts is the review
@@ -806,7 +793,7 @@ def _doubt(
     rules_doubt = [entry for entry in rules.needs_review if entry not in noted]
     differ = {
         variable
-        for variable in review.VARIABLES
+        for variable in review.COMPARED
         if variable in rules.csl
         and variable in model
         and _key(variable, rules.csl[variable]) != _key(variable, model[variable])

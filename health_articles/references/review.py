@@ -19,10 +19,14 @@ from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("review-model.json")
 
-# The variables whose doubts are measured.
-VARIABLES = (
+# The variables the two readers' readings are compared on (``parser.py``),
+# and of those the ones whose doubts are measured and named: all but the
+# editors (a reading of the editors that differs still tells of the other
+# fields, "other fields read otherwise"; the gold sets do not compare them).
+COMPARED = (
     "type",
     "author",
+    "editor",
     "title",
     "container-title",
     "issued",
@@ -31,6 +35,8 @@ VARIABLES = (
     "page",
     "publisher",
 )
+UNMEASURED = ("editor",)
+VARIABLES = tuple(variable for variable in COMPARED if variable not in UNMEASURED)
 STYLES = ("vancouver", "author-date", "harvard", "quoted-title", "mla-chicago-book")
 TYPES = (
     "article-journal",
