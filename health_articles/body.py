@@ -6,10 +6,10 @@ nested errors of a form are all read through it, so a block added to the
 body, or a citing field added to a block, is found without naming it here.
 """
 
+import re
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.utils.html import strip_tags
 from django.utils.translation import gettext
 from wagtail import blocks
 from wagtail.blocks import (
@@ -29,6 +29,18 @@ from .blocks import (
 from .citations.links import cited_keys, without_citations
 
 CONDITION_SEPARATOR = "|"
+# A tag of stored rich text (its attributes' values quoted), and the tags a
+# word ends at: "a</p><p>b" is two words, "<b>a</b>b" one.
+TAG = re.compile(r"""</?([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+WORD_BREAKS = {"p", "br", "li", "ul", "ol", "h2", "h3", "h4", "h5", "h6", "hr"}
+WORD_BREAKS |= {"blockquote", "div", "table", "tr", "td", "th", "figure"}
+
+
+def _text(source):
+    """The text of stored rich text, for counting its words."""
+    return TAG.sub(
+        lambda tag: " " if tag.group(1).lower() in WORD_BREAKS else "", source
+    )
 
 
 def walk(block, value, path=()):
@@ -90,7 +102,7 @@ def outline(body):
             source = value.source
             if isinstance(block, CitingRichTextBlock):
                 citations.extend((path, key) for key in cited_keys(source))
-            words += len(strip_tags(without_citations(source)).split())
+            words += len(_text(without_citations(source)).split())
         elif isinstance(block, ReferenceKeysBlock):
             citations.extend(((*path, index), key) for index, key in enumerate(value))
         elif isinstance(block, blocks.CharBlock | blocks.TextBlock):

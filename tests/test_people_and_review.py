@@ -322,6 +322,22 @@ def test_word_count_reading_time_and_contents(client, index):
         assert soup.find(id=link[1:]) is not None
 
 
+def test_words_end_where_paragraphs_do_not_where_marks_do(client, index):
+    body = [
+        {
+            "type": "rich_text",
+            "value": "<p>Hip</p><p>pain <b>re</b>lief</p><ul><li>rest</li>"
+            '<li><a href="https://example.org/?a=1&amp;b=2">move</a></li></ul>',
+        }
+    ]
+    page = publish(
+        HealthArticlePageFactory(parent=index, summary="Two words", body=body)
+    )
+    data = client.get(f"/api/v2/pages/{page.pk}/").json()
+    # The summary's two, then Hip, pain, relief, rest, move.
+    assert data["word_count"] == 2 + 5
+
+
 # Structured data and what the page shows
 
 
