@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from health_articles import seo
 from health_articles.api.openapi import OpenAPIView
 
 from .api import api_router
@@ -21,7 +22,8 @@ urlpatterns = [
     path("api/v2/openapi.json", OpenAPIView.as_view(router=api_router)),
     path("api/v2/", api_router.urls),
     *([path("api/v3/", api_v3.urls)] if api_v3 else []),
-    path("sitemap.xml", sitemap),
+    # Every page of the request's site, in each of its languages.
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": seo.Sitemap}}),
 ]
 
 if settings.DEBUG:

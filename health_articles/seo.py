@@ -12,10 +12,11 @@ import contextlib
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from wagtail.contrib.sitemaps.sitemap_generator import Sitemap as WagtailSitemap
 from wagtail.models import Page
 
 from .images import picture
-from .querysets import private_q
+from .querysets import private_q, public_pages
 
 
 def canonical_url(page, request=None):
@@ -91,22 +92,30 @@ def _public_translations(pages):
     )
 
 
+class Sitemap(WagtailSitemap):
+    """Wagtail's sitemap of the request's site, with the site's pages in
+    every language (Wagtail's lists those of the root page's language only):
+    each translation has its own entry, naming them all (``sitemap_urls``),
+    as search engines ask. Route it as
+    ``path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}})`` with
+    Wagtail's ``wagtail.contrib.sitemaps.views.sitemap``."""
+
+    def items(self):
+        pages = public_pages(self.get_wagtail_site(), Page)
+        return pages.order_by("path").defer_streamfields().specific()
+
+
 SITEMAP_TRANSLATIONS = "_health_articles_sitemap_translations"
 
 
 def _site_translations(page, request):
-    """The live public pages sharing a translation key with a page of the
-    site of ``page``, read once for the whole sitemap (kept on the request),
-    not once for each page."""
+    """The live public pages sharing a translation key with a public page of
+    the site of ``page`` (in any language), read once for the whole sitemap
+    (kept on the request), not once for each page."""
     if request is None:
         return None
     if not hasattr(request, SITEMAP_TRANSLATIONS):
-        site = page.get_site()
-        keys = (
-            site.root_page.get_descendants(inclusive=True).values("translation_key")
-            if site
-            else []
-        )
+        keys = public_pages(page.get_site(), Page).values("translation_key")
         pages = Page.objects.filter(translation_key__in=keys)
         setattr(request, SITEMAP_TRANSLATIONS, _public_translations(pages))
     return getattr(request, SITEMAP_TRANSLATIONS)
@@ -114,8 +123,9 @@ def _site_translations(page, request):
 
 def sitemap_urls(page, request=None):
     """A page's sitemap entries (``Page.get_sitemap_urls``): its canonical
-    URL, last published, and its translations as ``hreflang`` alternates
-    where it has any."""
+    URL, last published, and where it has translations, each of them (itself
+    too) as an ``hreflang`` alternate; each translation has such an entry of
+    its own."""
     entry = {
         "location": canonical_url(page, request),
         "lastmod": page.last_published_at or page.latest_revision_created_at,

@@ -79,6 +79,19 @@ def article(index):
 
 
 @pytest.fixture
+def second_site(index, settings):
+    """A second clinic's site (north.example) on the same database, beside
+    the default one, with an index and a published article of its own."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "north.example"]
+    home = HealthArticleIndexPageFactory(
+        parent=Page.get_first_root_node(), slug="north", title="North clinic"
+    )
+    site = Site.objects.create(hostname="north.example", port=80, root_page=home)
+    article = publish(HealthArticlePageFactory(parent=home, slug="north-hip"))
+    return site, article
+
+
+@pytest.fixture
 def french_locale(db):
     """Canadian French, the site's second language (LANGUAGES in
     blogsite/settings), served under /fr-ca/."""

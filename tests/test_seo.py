@@ -1,6 +1,7 @@
 """SEO for headless sites: the API's seo (title, description, canonical URL
 on the frontend, Open Graph image), the same in the page head, a sitemap of
-frontend URLs with real lastmod and hreflang alternates, and robots.txt."""
+each site's pages in every language at frontend URLs, with real lastmod and
+hreflang alternates, in a constant number of queries, and robots.txt."""
 
 import datetime
 import xml.etree.ElementTree as ET
@@ -75,8 +76,8 @@ def test_seo_takes_the_editors_fields_the_frontend_url_and_the_hero(
     assert f'"url": "{image["url"]}"' in head
 
 
-def sitemap(client):
-    response = client.get("/sitemap.xml")
+def sitemap(client, **headers):
+    response = client.get("/sitemap.xml", **headers)
     assert response.status_code == 200
     root = ET.fromstring(response.content)  # noqa: S314 (the site's own sitemap)
     return {url.find(f"{SITEMAP}loc").text: url for url in root.iter(f"{SITEMAP}url")}
@@ -95,30 +96,53 @@ def test_the_sitemap_lists_frontend_urls_last_published(client, article, setting
     assert entry.find(f"{SITEMAP}lastmod").text == "2025-09-22"
 
 
-def test_the_sitemap_names_translations_as_hreflang_alternates(
-    client, article, settings
-):
-    settings.HEALTH_ARTICLES_CANONICAL_URL = FRONTEND
-    settings.WAGTAIL_I18N_ENABLED = True
-    settings.WAGTAIL_CONTENT_LANGUAGES = settings.LANGUAGES = [
-        ("en", "English"),
-        ("fr", "French"),
-    ]
-    french = Locale.objects.create(language_code="fr")
-    index_fr = article.get_parent().copy_for_translation(french)
-    publish(index_fr)
-    article_fr = article.copy_for_translation(french)
-    article_fr.slug = "hanche"
-    publish(article_fr)
-    urls = sitemap(client)
-    entry = urls["https://www.clinic.example/hip/"]
-    alternates = {
+def alternates(entry):
+    """An entry's hreflang alternates, {language: URL}."""
+    return {
         link.get("hreflang"): link.get("href")
         for link in entry.findall(f"{XHTML}link")
         if link.get("rel") == "alternate"
     }
-    assert alternates["en"] == "https://www.clinic.example/hip/"
-    assert alternates["fr"].endswith("/hanche/")
+
+
+def test_each_language_has_its_own_entry_naming_every_translation(
+    client, article, french, settings
+):
+    settings.HEALTH_ARTICLES_CANONICAL_URL = FRONTEND
+    urls = sitemap(client)
+    home = {
+        "en": "https://www.clinic.example/",
+        "fr-ca": "https://www.clinic.example/fr-ca/",
+    }
+    hip = {
+        "en": "https://www.clinic.example/hip/",
+        "fr-ca": "https://www.clinic.example/fr-ca/massotherapie-hanche/",
+    }
+    assert sorted(urls) == sorted([*home.values(), *hip.values()])
+    for translations in (home, hip):
+        for url in translations.values():
+            assert alternates(urls[url]) == translations
+    french_entry = urls[hip["fr-ca"]]
+    assert french_entry.find(f"{SITEMAP}lastmod").text == (
+        french.last_published_at.date().isoformat()
+    )
+
+
+def test_a_page_in_one_language_names_no_alternates(client, article, french):
+    alone = HealthArticlePageFactory(parent=french.get_parent(), slug="seule")
+    publish(alone)
+    urls = sitemap(client)
+    assert alternates(urls["http://localhost/fr-ca/seule/"]) == {}
+    assert len(alternates(urls["http://localhost/fr-ca/massotherapie-hanche/"])) == 2
+
+
+def test_each_site_lists_its_own_pages(client, article, french, second_site):
+    main = sitemap(client)
+    assert "http://localhost/fr-ca/massotherapie-hanche/" in main
+    assert not any("north" in url for url in main)
+    north = sitemap(client, HTTP_HOST="north.example")
+    assert sorted(north) == ["http://north.example/", "http://north.example/north-hip/"]
+    assert all(alternates(entry) == {} for entry in north.values())
 
 
 def test_the_sitemap_leaves_out_drafts_and_private_pages(client, article, index):
@@ -151,40 +175,47 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
     ]
 
 
-def test_the_sitemap_reads_translations_in_one_query(client, article, settings):
-    """The alternates of every page come from one read of the translations,
-    whatever the number of pages."""
-    settings.WAGTAIL_I18N_ENABLED = True
-    settings.WAGTAIL_CONTENT_LANGUAGES = settings.LANGUAGES = [
-        ("en", "English"),
-        ("fr", "French"),
-    ]
-    french = Locale.objects.create(language_code="fr")
+def test_the_sitemap_costs_the_same_queries_for_more_pages_and_languages(
+    client, article, french_locale, settings
+):
+    """Every page's entry and alternates come from the same few queries
+    (one read of the translations), whatever the number of pages and of
+    their languages."""
     index = article.get_parent()
-    publish(index.copy_for_translation(french))
+    publish(index.copy_for_translation(french_locale))
 
-    def add_translated(slug):
+    def add_translated(slug, locales):
         page = HealthArticlePageFactory(parent=index, slug=slug, title=slug)
         publish(page)
-        translation = page.copy_for_translation(french)
-        translation.slug = f"{slug}-fr"
-        publish(translation)
+        for locale in locales:
+            translation = page.copy_for_translation(locale)
+            translation.slug = f"{slug}-{locale.language_code}"
+            publish(translation)
 
     def queries():
+        sitemap(client)  # what the process keeps until pages go live, read
         with CaptureQueriesContext(connection) as captured:
             urls = sitemap(client)
         return len(captured), urls
 
-    add_translated("one")
-    sitemap(client)  # what the process keeps (the view restrictions) read
+    add_translated("one", [french_locale])
     few, urls = queries()
-    add_translated("two")
-    add_translated("three")
+    assert len(urls) == 5  # the two homes, the hip article, one and its translation
+    settings.WAGTAIL_CONTENT_LANGUAGES = settings.LANGUAGES = [
+        *settings.LANGUAGES,
+        ("de", "Deutsch"),
+    ]
+    german = Locale.objects.create(language_code="de")
+    publish(index.copy_for_translation(german))
+    add_translated("two", [french_locale, german])
+    add_translated("three", [french_locale, german])
     more, urls = queries()
     assert more == few
-    alternates = [
-        link.get("href")
-        for entry in urls.values()
-        for link in entry.findall(f"{XHTML}link")
-    ]
-    assert sum(href.endswith("-fr/") for href in alternates) == 3
+    assert len(urls) == 12  # and the German home, two and three in three languages
+    for slug in ("two", "three"):
+        for url in (f"/{slug}/", f"/fr-ca/{slug}-fr-ca/", f"/de/{slug}-de/"):
+            assert alternates(urls[f"http://localhost{url}"]) == {
+                "en": f"http://localhost/{slug}/",
+                "fr-ca": f"http://localhost/fr-ca/{slug}-fr-ca/",
+                "de": f"http://localhost/de/{slug}-de/",
+            }
