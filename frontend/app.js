@@ -7,12 +7,17 @@
 //   /<page path>/                an article, at its path on the site (found
 //                                with the API's pages/find/, which follows
 //                                the site's redirects)
+//   /<language>/…                the same views in another language of the
+//                                site (/fr-ca/, /fr-ca/tags/hip-pain/), as
+//                                the site serves its translations
 //   ?content_type=…&token=…      a draft, as wagtail-headless-preview links it
 // ?api=<url> overrides window.HEALTH_ARTICLES_API (config.js) and is kept in
-// every link. Only CMS rich text and formatted references are inserted as
-// HTML (after cleaning); everything else goes in as text.
+// every link. Every view is in one language: <html lang>, the frontend's own
+// words, the listings (the API's locale filter) and the links are in it; an
+// article links to its translations. Only CMS rich text and formatted
+// references are inserted as HTML (after cleaning); everything else goes in
+// as text.
 
-const SITE_NAME = "Health articles";
 const ARTICLE_TYPE = "health_articles.HealthArticlePage";
 const INDEX_TYPE = "health_articles.HealthArticleIndexPage";
 const TIMEOUT_MS = 15000;
@@ -32,6 +37,240 @@ const apiParam = (() => {
 const main = document.getElementById("main");
 const view = document.getElementById("view");
 const statusRegion = document.getElementById("status");
+
+// ------------------------------------------------------------- languages
+
+// The frontend's own words (headings, labels, messages) in each language it
+// has them in, by primary language subtag; a page in another language gets
+// the English ones. The articles' own text comes from the API.
+const STRINGS = {
+  en: {
+    siteName: "Health articles",
+    skipLink: "Skip to main content",
+    mainNav: "Main",
+    navArticles: "Articles",
+    navTags: "Tags",
+    footerNotice: "Health information here does not replace advice from a qualified professional.",
+    footerSourceBefore: "Content from the",
+    footerSourceAfter: "API (Wagtail API v2).",
+    loading: "Loading…",
+    lead: "Evidence-based articles on common conditions and their treatments, each with its references.",
+    latestArticles: "Latest articles",
+    noArticles: "No articles have been published yet.",
+    mostUsedTags: "Most used tags",
+    allTags: "All tags",
+    noTags: "No tags yet.",
+    tags: "Tags",
+    tagsLabel: "Tags: ",
+    showingTags: (shown, total) => `Showing ${shown} of ${total} tags.`,
+    showingArticles: (shown, total) => `Showing the newest ${shown} of ${total} articles.`,
+    articleCount: (n) => `${n} ${n === 1 ? "article" : "articles"}`,
+    articlesFailed: "The articles could not be loaded.",
+    tagsFailed: "The tags could not be loaded.",
+    backHome: "Back to all articles",
+    tagTitle: (name) => `Tag “${name}”`,
+    taggedTitle: (name) => `Articles tagged “${name}”`,
+    noTagged: "No published article has this tag.",
+    noSuchTag: "No such tag",
+    noSuchTagText: (slug) => `There is no tag “${slug}”, or none of its articles is published.`,
+    tagFailed: "The tag could not be loaded",
+    notFound: "Article not found",
+    notFoundText: "There is no published article with this address. It may have been moved or unpublished.",
+    articleFailed: "The article could not be loaded",
+    notAnArticle: "Not an article",
+    notAnArticleText: "This page of the site is not a health article.",
+    previewUnavailable: "Preview not available",
+    previewUnavailableText: "This preview has expired or is not valid.",
+    previewFailed: "The preview could not be loaded",
+    previewTitle: (title) => `Preview: ${title}`,
+    previewBanner: "Preview – not published.",
+    previewBannerText: " This is a draft as editors see it; readers cannot see it yet.",
+    untitled: "Untitled",
+    somethingWrong: "Something went wrong",
+    notShown: (message) => `The page could not be shown (${message}).`,
+    languages: "Languages",
+    certainty: { high: "High", moderate: "Moderate", low: "Low", very_low: "Very low" },
+    reviewStatus: {
+      not_reviewed: "Not yet medically reviewed",
+      current: "Up to date",
+      due_soon: "Review due soon",
+      overdue: "Review overdue",
+    },
+    source: "Source: ",
+    sources: "Sources: ",
+    alsoCalled: "Also called: ",
+    howCommon: "How common it is: ",
+    symptoms: "Symptoms",
+    whatEvidenceSays: "What the evidence says",
+    certaintyOfEvidence: "Certainty of evidence (GRADE): ",
+    basedOn: "Based on: ",
+    writtenBy: "Written by",
+    reviewedBy: "Medically reviewed by",
+    published: "Published",
+    lastReviewed: "Last reviewed",
+    nextReviewDue: "Next review due",
+    reviewStatusLabel: "Review status",
+    readingTime: "Reading time",
+    minutes: (n) => `${n} min`,
+    words: (n) => ` (${n} words)`,
+    overdueNotice: "This article is overdue for its medical review; some of it may be out of date.",
+    notReviewedNotice: "This article has not been medically reviewed yet.",
+    onThisPage: "On this page",
+    disclaimer: "Medical disclaimer",
+    references: "References",
+    link: "Link",
+    referenceLink: (label, number) => `${label}, reference ${number}`,
+    notCited: " (not cited in the text)",
+    aboutPeople: "About the authors and reviewers",
+    profileOf: (name) => `Profile of ${name}`,
+    related: "Related articles",
+  },
+  fr: {
+    siteName: "Articles santé",
+    skipLink: "Aller au contenu principal",
+    mainNav: "Menu principal",
+    navArticles: "Articles",
+    navTags: "Mots-clés",
+    footerNotice: "Les renseignements sur la santé présentés ici ne remplacent pas l’avis d’un professionnel qualifié.",
+    footerSourceBefore: "Contenu tiré de l’API",
+    footerSourceAfter: "(Wagtail API v2).",
+    loading: "Chargement…",
+    lead: "Des articles fondés sur des données probantes sur des problèmes de santé courants et leurs traitements, chacun avec ses références.",
+    latestArticles: "Articles récents",
+    noArticles: "Aucun article n’a encore été publié.",
+    mostUsedTags: "Mots-clés les plus utilisés",
+    allTags: "Tous les mots-clés",
+    noTags: "Aucun mot-clé pour l’instant.",
+    tags: "Mots-clés",
+    tagsLabel: "Mots-clés\u00a0: ",
+    showingTags: (shown, total) => `${shown} mots-clés affichés sur ${total}.`,
+    showingArticles: (shown, total) => `Les ${shown} articles les plus récents sur ${total}.`,
+    articleCount: (n) => `${n} ${n > 1 ? "articles" : "article"}`,
+    articlesFailed: "Les articles n’ont pas pu être chargés.",
+    tagsFailed: "Les mots-clés n’ont pas pu être chargés.",
+    backHome: "Retour à tous les articles",
+    tagTitle: (name) => `Mot-clé «\u00a0${name}\u00a0»`,
+    taggedTitle: (name) => `Articles avec le mot-clé «\u00a0${name}\u00a0»`,
+    noTagged: "Aucun article publié n’a ce mot-clé.",
+    noSuchTag: "Mot-clé introuvable",
+    noSuchTagText: (slug) => `Il n’y a pas de mot-clé «\u00a0${slug}\u00a0», ou aucun de ses articles n’est publié.`,
+    tagFailed: "Le mot-clé n’a pas pu être chargé",
+    notFound: "Article introuvable",
+    notFoundText: "Aucun article publié n’a cette adresse. Il a peut-être été déplacé ou retiré.",
+    articleFailed: "L’article n’a pas pu être chargé",
+    notAnArticle: "Ce n’est pas un article",
+    notAnArticleText: "Cette page du site n’est pas un article santé.",
+    previewUnavailable: "Aperçu non disponible",
+    previewUnavailableText: "Cet aperçu a expiré ou n’est pas valide.",
+    previewFailed: "L’aperçu n’a pas pu être chargé",
+    previewTitle: (title) => `Aperçu\u00a0: ${title}`,
+    previewBanner: "Aperçu – non publié.",
+    previewBannerText: " Voici la version de travail telle que la voient les rédacteurs; les lecteurs ne la voient pas encore.",
+    untitled: "Sans titre",
+    somethingWrong: "Une erreur s’est produite",
+    notShown: (message) => `La page n’a pas pu être affichée (${message}).`,
+    languages: "Langues",
+    certainty: { high: "Élevé", moderate: "Modéré", low: "Faible", very_low: "Très faible" },
+    reviewStatus: {
+      not_reviewed: "Pas encore révisé par un professionnel de la santé",
+      current: "À jour",
+      due_soon: "Révision bientôt prévue",
+      overdue: "Révision en retard",
+    },
+    source: "Source\u00a0: ",
+    sources: "Sources\u00a0: ",
+    alsoCalled: "Aussi appelé\u00a0: ",
+    howCommon: "Fréquence\u00a0: ",
+    symptoms: "Symptômes",
+    whatEvidenceSays: "Ce que disent les données probantes",
+    certaintyOfEvidence: "Niveau de certitude des données probantes (GRADE)\u00a0: ",
+    basedOn: "Selon\u00a0: ",
+    writtenBy: "Rédigé par",
+    reviewedBy: "Révision médicale par",
+    published: "Publication",
+    lastReviewed: "Dernière révision",
+    nextReviewDue: "Prochaine révision prévue",
+    reviewStatusLabel: "État de la révision",
+    readingTime: "Temps de lecture",
+    minutes: (n) => `${n}\u00a0min`,
+    words: (n) => ` (${n}\u00a0mots)`,
+    overdueNotice: "La révision médicale de cet article est en retard; certains renseignements pourraient ne plus être à jour.",
+    notReviewedNotice: "Cet article n’a pas encore fait l’objet d’une révision médicale.",
+    onThisPage: "Sur cette page",
+    disclaimer: "Avertissement médical",
+    references: "Références",
+    link: "Lien",
+    referenceLink: (label, number) => `${label}, référence ${number}`,
+    notCited: " (non cité dans le texte)",
+    aboutPeople: "À propos des auteurs et des réviseurs",
+    profileOf: (name) => `Profil de ${name}`,
+    related: "Articles connexes",
+  },
+};
+
+// The language of the view: its locale as the API names it ("fr-ca"; null
+// where the site has one language and the API names none), the path prefix
+// of the site's pages in it ("" for the site's default language, "/fr-ca"
+// for the others, as the site serves them), and the frontend's words in it.
+const language = { locale: null, prefix: "", ui: STRINGS.en };
+let dateFormat = null;
+
+/** A BCP 47 tag for a locale of the API's ("fr-ca" is fr-CA), or null. */
+function languageTag(locale) {
+  if (typeof locale !== "string" || !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(locale)) return null;
+  try {
+    return Intl.getCanonicalLocales(locale)[0];
+  } catch {
+    return null;
+  }
+}
+
+/** Set the view's language: ``<html lang>``, the words of the frontend, the
+ * date format and the links of the page's frame (header, footer). */
+function setLanguage(locale, prefix = "") {
+  const tag = languageTag(locale);
+  language.locale = tag ? locale : null;
+  language.prefix = prefix;
+  language.ui = (tag && STRINGS[tag.split("-")[0].toLowerCase()]) || STRINGS.en;
+  document.documentElement.lang = tag ? locale : "en";
+  dateFormat = new Intl.DateTimeFormat(tag || "en-GB", {
+    day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
+  });
+  const ui = language.ui;
+  for (const el of document.querySelectorAll("[data-text]")) {
+    if (typeof ui[el.dataset.text] === "string") el.textContent = ui[el.dataset.text];
+  }
+  for (const el of document.querySelectorAll("[data-label]")) {
+    if (typeof ui[el.dataset.label] === "string") el.setAttribute("aria-label", ui[el.dataset.label]);
+  }
+  for (const link of document.querySelectorAll("a[data-path]")) link.href = viewUrl(localPath(link.dataset.path));
+}
+
+/** A path of this frontend's own views (/, /tags/…) in the view's language. */
+function localPath(path) {
+  return language.prefix + path;
+}
+
+/** The prefix of the site's paths of a page in ``locale`` at ``path``:
+ * "/fr-ca" for /fr-ca/…, "" for a page of the default language. */
+function prefixOf(path, locale) {
+  const tag = languageTag(locale);
+  if (!tag) return "";
+  const first = path.split("/")[1] || "";
+  return first.toLowerCase() === locale.toLowerCase() ? `/${first}` : "";
+}
+
+/** A language's name in that language ("Français (Canada)"), else its code. */
+function languageName(locale) {
+  const tag = languageTag(locale);
+  if (!tag) return String(locale);
+  try {
+    const name = new Intl.DisplayNames([tag], { type: "language", languageDisplay: "standard" }).of(tag);
+    return name ? name.charAt(0).toLocaleUpperCase(tag) + name.slice(1) : tag;
+  } catch {
+    return tag;
+  }
+}
 
 // ---------------------------------------------------------------- helpers
 
@@ -175,10 +414,6 @@ function richText(html) {
   return template.content;
 }
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
-});
-
 /** <time> for an ISO date or date-time, or null. */
 function timeEl(iso) {
   if (!iso) return null;
@@ -267,12 +502,13 @@ async function getJSON(path, query) {
 // ---------------------------------------------------------------- layout
 
 function setTitle(title) {
-  document.title = title ? `${title} – ${SITE_NAME}` : SITE_NAME;
+  const site = language.ui.siteName;
+  document.title = title ? `${title} – ${site}` : site;
 }
 
 function setLoading(loading) {
   main.setAttribute("aria-busy", loading ? "true" : "false");
-  statusRegion.textContent = loading ? "Loading…" : "";
+  statusRegion.textContent = loading ? language.ui.loading : "";
   statusRegion.hidden = !loading;
 }
 
@@ -281,7 +517,7 @@ function show(...nodes) {
 }
 
 function backHome() {
-  return h("p", null, h("a", { href: viewUrl("/") }, "Back to all articles"));
+  return h("p", null, h("a", { href: viewUrl(localPath("/")) }, language.ui.backHome));
 }
 
 function showError(title, message, { withHomeLink = true } = {}) {
@@ -338,7 +574,7 @@ function tagLinks(tags, className = "tag-list") {
   return h(
     "ul",
     { class: className },
-    tags.map((tag) => h("li", null, h("a", { href: viewUrl(tagPath(tag.slug)), rel: "tag" }, tag.name))),
+    tags.map((tag) => h("li", null, h("a", { href: viewUrl(localPath(tagPath(tag.slug))), rel: "tag" }, tag.name))),
   );
 }
 
@@ -352,20 +588,20 @@ function articleList(items, headingLevel = "h3") {
         null,
         h(headingLevel, null, h("a", { href: viewUrl(pagePath(item)) }, item.title)),
         item.summary && h("p", null, item.summary),
-        item.tags && item.tags.length > 0 && h("div", { class: "article-tags" }, h("span", { class: "label" }, "Tags: "), tagLinks(item.tags)),
+        item.tags && item.tags.length > 0 && h("div", { class: "article-tags" }, h("span", { class: "label" }, language.ui.tagsLabel), tagLinks(item.tags)),
       ),
     ),
   );
 }
 
 function countText(total, shown) {
-  return total > shown ? `Showing the newest ${shown} of ${total} articles.` : null;
+  return total > shown ? language.ui.showingArticles(shown, total) : null;
 }
 
 /** A settled listing request as nodes: an error, the empty text, or the list. */
 function articleResults(result, empty, headingLevel) {
   if (result.status === "rejected") {
-    return [h("p", { class: "error" }, `The articles could not be loaded. ${result.reason.message}`)];
+    return [h("p", { class: "error" }, `${language.ui.articlesFailed} ${result.reason.message}`)];
   }
   const { items, meta } = result.value;
   if (!items.length) return [h("p", null, empty)];
@@ -386,9 +622,9 @@ function tagCloud(tags) {
       h(
         "li",
         null,
-        h("a", { href: viewUrl(tagPath(tag.slug)), rel: "tag" }, tag.name),
+        h("a", { href: viewUrl(localPath(tagPath(tag.slug))), rel: "tag" }, tag.name),
         " ",
-        h("span", { class: "count" }, `(${tag.count} ${tag.count === 1 ? "article" : "articles"})`),
+        h("span", { class: "count" }, `(${language.ui.articleCount(tag.count)})`),
       ),
     ),
   );
@@ -397,83 +633,110 @@ function tagCloud(tags) {
 /** A settled tags request as nodes: an error, the empty text, or the cloud. */
 function tagResults(result) {
   if (result.status === "rejected") {
-    return [h("p", { class: "error" }, `The tags could not be loaded. ${result.reason.message}`)];
+    return [h("p", { class: "error" }, `${language.ui.tagsFailed} ${result.reason.message}`)];
   }
-  return result.value.items.length ? [tagCloud(result.value.items)] : [h("p", null, "No tags yet.")];
+  return result.value.items.length ? [tagCloud(result.value.items)] : [h("p", null, language.ui.noTags)];
+}
+
+/** The API's ``locale`` filter for the view's language ({} with none). */
+function inLanguage(query = {}) {
+  return language.locale ? { ...query, locale: language.locale } : query;
+}
+
+/** The locale of the site's pages at ``prefix`` ("/fr-ca"; "" the default
+ * language's, read from the site's root page), or null where the API names
+ * none (a site of one language) or the root cannot be read. */
+async function localeAt(prefix) {
+  if (prefix) return prefix.slice(1);
+  try {
+    const root = await getJSON("/api/v2/pages/find/", { html_path: "/" });
+    return (root.meta && root.meta.locale) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Set the language of a view of this frontend's own (home, tags) at
+ * ``prefix``. */
+async function enterLanguage(prefix) {
+  setLanguage(await localeAt(prefix), prefix);
 }
 
 async function renderHome() {
+  const ui = language.ui;
   setTitle("");
   const [articles, tags] = await Promise.allSettled([
-    getJSON("/api/v2/pages/", {
+    getJSON("/api/v2/pages/", inLanguage({
       type: ARTICLE_TYPE,
       fields: "summary,tags",
       order: "-first_published_at",
       limit: "20",
-    }),
-    getJSON("/api/v2/tags/", { limit: String(HOME_TAGS) }),
+    })),
+    getJSON("/api/v2/tags/", inLanguage({ limit: String(HOME_TAGS) })),
   ]);
 
   const articleSection = h(
     "section",
     { "aria-labelledby": "latest-heading" },
-    h("h2", { id: "latest-heading" }, "Latest articles"),
-    articleResults(articles, "No articles have been published yet.", "h3"),
+    h("h2", { id: "latest-heading" }, ui.latestArticles),
+    articleResults(articles, ui.noArticles, "h3"),
   );
   const tagSection = h(
     "section",
     { "aria-labelledby": "tags-heading" },
-    h("h2", { id: "tags-heading" }, "Most used tags"),
+    h("h2", { id: "tags-heading" }, ui.mostUsedTags),
     tagResults(tags),
-    h("p", null, h("a", { href: viewUrl("/tags/") }, "All tags")),
+    h("p", null, h("a", { href: viewUrl(localPath("/tags/")) }, ui.allTags)),
   );
 
   show(
-    h("h1", null, SITE_NAME),
-    h("p", { class: "lead" }, "Evidence-based articles on common conditions and their treatments, each with its references."),
+    h("h1", null, ui.siteName),
+    h("p", { class: "lead" }, ui.lead),
     articleSection,
     tagSection,
   );
 }
 
 async function renderTags() {
-  setTitle("Tags");
-  const [tags] = await Promise.allSettled([getJSON("/api/v2/tags/", { order: "name", limit: "100" })]);
+  const ui = language.ui;
+  setTitle(ui.tags);
+  const [tags] = await Promise.allSettled([getJSON("/api/v2/tags/", inLanguage({ order: "name", limit: "100" }))]);
   const note =
     tags.status === "fulfilled" && tags.value.meta.total_count > tags.value.items.length
-      ? h("p", { class: "muted" }, `Showing ${tags.value.items.length} of ${tags.value.meta.total_count} tags.`)
+      ? h("p", { class: "muted" }, ui.showingTags(tags.value.items.length, tags.value.meta.total_count))
       : null;
-  show(h("h1", null, "Tags"), tagResults(tags), note, backHome());
+  show(h("h1", null, ui.tags), tagResults(tags), note, backHome());
 }
 
 // ------------------------------------------------------------------- tag
 
 async function renderTag(slug) {
-  setTitle(`Tag “${slug}”`);
+  const ui = language.ui;
+  setTitle(ui.tagTitle(slug));
   const [tag, articles] = await Promise.allSettled([
-    getJSON(`/api/v2/tags/${encodeURIComponent(slug)}/`),
-    getJSON("/api/v2/pages/", {
+    getJSON(`/api/v2/tags/${encodeURIComponent(slug)}/`, inLanguage()),
+    getJSON("/api/v2/pages/", inLanguage({
       type: ARTICLE_TYPE,
       tag: slug,
       fields: "summary,tags",
       order: "-first_published_at",
-    }),
+    })),
   ]);
 
   if (tag.status === "rejected") {
     if (tag.reason.status === 404) {
-      showError("No such tag", `There is no tag “${slug}”, or none of its articles is published.`);
+      showError(ui.noSuchTag, ui.noSuchTagText(slug));
     } else {
-      showError("The tag could not be loaded", tag.reason.message);
+      showError(ui.tagFailed, tag.reason.message);
     }
     return;
   }
 
   const name = tag.value.name;
-  setTitle(`Articles tagged “${name}”`);
+  setTitle(ui.taggedTitle(name));
   show([
-    h("h1", null, `Articles tagged “${name}”`),
-    articleResults(articles, "No published article has this tag.", "h2"),
+    h("h1", null, ui.taggedTitle(name)),
+    articleResults(articles, ui.noTagged, "h2"),
     backHome(),
   ]);
 }
@@ -485,18 +748,11 @@ function refAnchor(ref) {
   return typeof ref.anchor === "string" && ref.anchor ? ref.anchor : `ref-${ref.key}`;
 }
 
-const CERTAINTY = { high: "High", moderate: "Moderate", low: "Low", very_low: "Very low" };
-const REVIEW_STATUS = {
-  not_reviewed: "Not yet medically reviewed",
-  current: "Up to date",
-  due_soon: "Review due soon",
-  overdue: "Review overdue",
-};
-
 /** Renders the blocks of one article; holds its reference numbers and ids. */
 class ArticleRenderer {
   constructor(page) {
     this.page = page;
+    this.ui = language.ui;
     this.references = (Array.isArray(page.references) ? page.references : [])
       .slice()
       .sort((a, b) => a.number - b.number);
@@ -528,7 +784,7 @@ class ArticleRenderer {
     return h(
       "p",
       { class: "sources" },
-      refs.length === 1 ? "Source: " : "Sources: ",
+      refs.length === 1 ? this.ui.source : this.ui.sources,
       joinNodes(refs.map((ref) => h("a", { href: `#${refAnchor(ref)}`, class: "citation" }, `[${ref.number}]`)), " "),
     );
   }
@@ -562,10 +818,10 @@ class ArticleRenderer {
       "section",
       { class: "condition", id: anchor, "aria-labelledby": headingId },
       h("h2", { id: headingId }, value.name),
-      alternate.length > 0 && h("p", { class: "alternate-names" }, h("strong", null, "Also called: "), alternate.join(", ")),
+      alternate.length > 0 && h("p", { class: "alternate-names" }, h("strong", null, this.ui.alsoCalled), alternate.join(", ")),
       value.description && h("div", { class: "rich-text" }, richText(value.description)),
-      value.epidemiology && h("p", { class: "epidemiology" }, h("strong", null, "How common it is: "), value.epidemiology),
-      value.symptoms && [h("h3", null, "Symptoms"), h("div", { class: "rich-text" }, richText(value.symptoms))],
+      value.epidemiology && h("p", { class: "epidemiology" }, h("strong", null, this.ui.howCommon), value.epidemiology),
+      value.symptoms && [h("h3", null, this.ui.symptoms), h("div", { class: "rich-text" }, richText(value.symptoms))],
       this.citations(value.references, value.description, value.symptoms),
       (value.treatments || []).length > 0 &&
         h("div", { class: "treatments" }, value.treatments.map((treatment) => this.treatment(treatment, true))),
@@ -573,7 +829,7 @@ class ArticleRenderer {
   }
 
   treatment(value, nested) {
-    const certainty = CERTAINTY[value.certainty];
+    const certainty = Object.hasOwn(this.ui.certainty, value.certainty) ? this.ui.certainty[value.certainty] : null;
     const studyTypes = (value.study_types || []).filter(Boolean);
     const hasEvidence = Boolean(value.evidence || certainty || studyTypes.length > 0);
     return h(
@@ -585,10 +841,10 @@ class ArticleRenderer {
         h(
           "div",
           { class: "evidence" },
-          h(nested ? "h4" : "h3", null, "What the evidence says"),
+          h(nested ? "h4" : "h3", null, this.ui.whatEvidenceSays),
           certainty &&
-            h("p", { class: `certainty certainty-${value.certainty}` }, "Certainty of evidence (GRADE): ", h("strong", null, certainty)),
-          studyTypes.length > 0 && h("p", { class: "study-types" }, "Based on: ", studyTypes.join(", ")),
+            h("p", { class: `certainty certainty-${value.certainty}` }, this.ui.certaintyOfEvidence, h("strong", null, certainty)),
+          studyTypes.length > 0 && h("p", { class: "study-types" }, this.ui.basedOn, studyTypes.join(", ")),
           value.evidence && h("div", { class: "rich-text" }, richText(value.evidence)),
         ),
       this.citations(value.references, value.description, value.evidence),
@@ -613,18 +869,19 @@ class ArticleRenderer {
 
   facts() {
     const page = this.page;
+    const ui = this.ui;
     const rows = [];
     const add = (term, ...details) => rows.push(h("dt", null, term), h("dd", null, ...details));
-    if ((page.authors || []).length) add("Written by", joinNodes(page.authors.map((p) => this.personLink(p))));
-    if ((page.reviewers || []).length) add("Medically reviewed by", joinNodes(page.reviewers.map((p) => this.personLink(p))));
+    if ((page.authors || []).length) add(ui.writtenBy, joinNodes(page.authors.map((p) => this.personLink(p))));
+    if ((page.reviewers || []).length) add(ui.reviewedBy, joinNodes(page.reviewers.map((p) => this.personLink(p))));
     const published = page.meta && page.meta.first_published_at;
-    if (published) add("Published", timeEl(published));
+    if (published) add(ui.published, timeEl(published));
     const review = page.review || {};
-    if (review.last_reviewed) add("Last reviewed", timeEl(review.last_reviewed));
-    if (review.next_review_due) add("Next review due", timeEl(review.next_review_due));
-    if (review.status && REVIEW_STATUS[review.status]) add("Review status", REVIEW_STATUS[review.status]);
+    if (review.last_reviewed) add(ui.lastReviewed, timeEl(review.last_reviewed));
+    if (review.next_review_due) add(ui.nextReviewDue, timeEl(review.next_review_due));
+    if (Object.hasOwn(ui.reviewStatus, review.status)) add(ui.reviewStatusLabel, ui.reviewStatus[review.status]);
     if (page.reading_time) {
-      add("Reading time", `${page.reading_time} min`, page.word_count ? ` (${page.word_count} words)` : "");
+      add(ui.readingTime, ui.minutes(page.reading_time), page.word_count ? ui.words(page.word_count) : "");
     }
     return rows.length ? h("dl", { class: "article-facts" }, rows) : null;
   }
@@ -632,10 +889,10 @@ class ArticleRenderer {
   reviewWarning() {
     const review = this.page.review || {};
     if (review.overdue || review.status === "overdue") {
-      return h("p", { class: "notice notice-warning" }, "This article is overdue for its medical review; some of it may be out of date.");
+      return h("p", { class: "notice notice-warning" }, this.ui.overdueNotice);
     }
     if (review.status === "not_reviewed") {
-      return h("p", { class: "notice" }, "This article has not been medically reviewed yet.");
+      return h("p", { class: "notice" }, this.ui.notReviewedNotice);
     }
     return null;
   }
@@ -656,7 +913,7 @@ class ArticleRenderer {
     return h(
       "nav",
       { class: "table-of-contents", "aria-labelledby": "toc-heading" },
-      h("h2", { id: this.id("toc-heading") }, "On this page"),
+      h("h2", { id: this.id("toc-heading") }, this.ui.onThisPage),
       h("ol", null, entries.map((entry) => h("li", null, h("a", { href: `#${entry.anchor}` }, entry.title)))),
     );
   }
@@ -666,7 +923,7 @@ class ArticleRenderer {
     return h(
       "section",
       { class: "disclaimer", "aria-labelledby": "disclaimer-heading" },
-      h("h2", { id: this.id("disclaimer-heading") }, "Medical disclaimer"),
+      h("h2", { id: this.id("disclaimer-heading") }, this.ui.disclaimer),
       richText(this.page.disclaimer),
     );
   }
@@ -677,18 +934,18 @@ class ArticleRenderer {
     return h(
       "nav",
       { class: "article-tags-nav", "aria-labelledby": "tags-heading" },
-      h("h2", { id: this.id("tags-heading") }, "Tags"),
+      h("h2", { id: this.id("tags-heading") }, this.ui.tags),
       list,
     );
   }
 
   referenceList() {
     if (!this.references.length) return null;
-    const LABELS = [["doi", "DOI"], ["pubmed", "PubMed"], ["pmc", "PMC"], ["url", "Link"]];
+    const LABELS = [["doi", "DOI"], ["pubmed", "PubMed"], ["pmc", "PMC"], ["url", this.ui.link]];
     return h(
       "section",
       { class: "references", "aria-labelledby": "references-heading" },
-      h("h2", { id: this.id("references-heading") }, "References"),
+      h("h2", { id: this.id("references-heading") }, this.ui.references),
       h(
         "ol",
         null,
@@ -697,13 +954,13 @@ class ArticleRenderer {
           const anchors = LABELS.filter(([name]) => name !== "url" || links.url !== links.doi)
             .map(([name, label]) => [safeUrl(links[name]), label])
             .filter(([href]) => href)
-            .map(([href, label]) => h("a", { href, "aria-label": `${label}, reference ${ref.number}` }, label));
+            .map(([href, label]) => h("a", { href, "aria-label": this.ui.referenceLink(label, ref.number) }, label));
           return h(
             "li",
             { id: this.id(refAnchor(ref)), value: ref.number, class: ref.cited === false ? "uncited" : null },
             ref.formatted_html ? richText(ref.formatted_html) : ref.formatted || ref.raw_text,
             anchors.length > 0 && [" ", h("span", { class: "reference-links" }, joinNodes(anchors, " "))],
-            ref.cited === false && h("span", { class: "muted" }, " (not cited in the text)"),
+            ref.cited === false && h("span", { class: "muted" }, this.ui.notCited),
           );
         }),
       ),
@@ -716,11 +973,11 @@ class ArticleRenderer {
     return h(
       "section",
       { class: "people", "aria-labelledby": "people-heading" },
-      h("h2", { id: this.id("people-heading") }, "About the authors and reviewers"),
+      h("h2", { id: this.id("people-heading") }, this.ui.aboutPeople),
       people.map((person) => {
         const links = [];
         const profile = safeUrl(person.url);
-        if (profile) links.push(h("li", null, h("a", { href: profile }, `Profile of ${person.name}`)));
+        if (profile) links.push(h("li", null, h("a", { href: profile }, this.ui.profileOf(person.name))));
         for (const url of person.same_as || []) {
           const href = safeUrl(url);
           if (href) links.push(h("li", null, h("a", { href }, href.replace(/^https?:\/\//, "").replace(/\/$/, ""))));
@@ -738,13 +995,54 @@ class ArticleRenderer {
   }
 
   related() {
-    const items = (this.page.related_articles || []).filter((item) => item && item.id);
+    // The API relates articles of the same language; one that says it is
+    // in another is left out all the same.
+    const locale = this.page.meta && this.page.meta.locale;
+    const items = (this.page.related_articles || []).filter(
+      (item) => item && item.id && !(locale && item.meta && item.meta.locale && item.meta.locale !== locale),
+    );
     if (!items.length) return null;
     return h(
       "section",
       { class: "related", "aria-labelledby": "related-heading" },
-      h("h2", { id: this.id("related-heading") }, "Related articles"),
+      h("h2", { id: this.id("related-heading") }, this.ui.related),
       h("ul", null, items.map((item) => h("li", null, h("a", { href: viewUrl(pagePath(item)) }, item.title)))),
+    );
+  }
+
+  /** Links to the article in each language it is published in (the API's
+   * translations), the current one marked; none with one language. */
+  languageSwitcher() {
+    const locale = this.page.meta && this.page.meta.locale;
+    const translations = (Array.isArray(this.page.translations) ? this.page.translations : []).filter(
+      (item) => item && languageTag(item.locale) && safeUrl(item.url),
+    );
+    if (!translations.some((item) => item.locale !== locale)) return null;
+    return h(
+      "nav",
+      { class: "language-switcher", "aria-label": this.ui.languages },
+      h(
+        "ul",
+        null,
+        translations.map((item) => {
+          const current = item.locale === locale;
+          return h(
+            "li",
+            null,
+            h(
+              "a",
+              {
+                href: viewUrl(pagePath({ meta: { html_url: item.url } })),
+                hreflang: item.locale,
+                lang: item.locale,
+                rel: current ? null : "alternate",
+                "aria-current": current ? "page" : null,
+              },
+              languageName(item.locale),
+            ),
+          );
+        }),
+      ),
     );
   }
 
@@ -756,6 +1054,7 @@ class ArticleRenderer {
       h(
         "header",
         { class: "article-header" },
+        this.languageSwitcher(),
         h("h1", null, page.title),
         page.summary && h("p", { class: "summary" }, page.summary),
         this.facts(),
@@ -773,16 +1072,28 @@ class ArticleRenderer {
   }
 }
 
+/** Set the view's language to a page's of the API: its ``meta.locale``,
+ * and the prefix of its path on the site. */
+function enterPageLanguage(page) {
+  const meta = page.meta || {};
+  // A draft may have no address yet: its parent's is in the same language.
+  const url = meta.html_url || (meta.parent && meta.parent.meta && meta.parent.meta.html_url);
+  const path = url ? pagePath({ meta: { html_url: url } }) : location.pathname;
+  setLanguage(meta.locale, prefixOf(path, meta.locale));
+}
+
 function renderArticlePage(page, { preview = false } = {}) {
-  const title = page.title || "Untitled";
-  setTitle(preview ? `Preview: ${title}` : title);
+  enterPageLanguage(page);
+  const ui = language.ui;
+  const title = page.title || ui.untitled;
+  setTitle(preview ? ui.previewTitle(title) : title);
   const banner =
     preview &&
     h(
       "p",
       { class: "preview-banner" },
-      h("strong", null, "Preview – not published."),
-      " This is a draft as editors see it; readers cannot see it yet.",
+      h("strong", null, ui.previewBanner),
+      ui.previewBannerText,
     );
   show(banner, new ArticleRenderer(page).render());
 }
@@ -794,8 +1105,9 @@ async function renderPage(path) {
   try {
     page = await getJSON("/api/v2/pages/find/", { html_path: path });
   } catch (error) {
-    if (error.status === 404) showError("Article not found", "There is no published article with this address. It may have been moved or unpublished.");
-    else showError("The article could not be loaded", error.message);
+    const ui = language.ui;
+    if (error.status === 404) showError(ui.notFound, ui.notFoundText);
+    else showError(ui.articleFailed, error.message);
     return;
   }
   const type = page.meta && page.meta.type;
@@ -806,9 +1118,12 @@ async function renderPage(path) {
     }
     renderArticlePage(page);
   } else if (type === INDEX_TYPE) {
-    await renderHome(); // the article index: the site's home page
+    // An article index: the site's home page, in its language (/fr-ca/).
+    enterPageLanguage(page);
+    await renderHome();
   } else {
-    showError(page.title || "Not an article", "This page of the site is not a health article.");
+    enterPageLanguage(page);
+    showError(page.title || language.ui.notAnArticle, language.ui.notAnArticleText);
   }
 }
 
@@ -817,8 +1132,9 @@ async function renderPreview(contentType, token) {
   try {
     page = await getJSON("/api/v2/page_preview/", { content_type: contentType, token });
   } catch (error) {
-    if (error.status === 404) showError("Preview not available", "This preview has expired or is not valid.");
-    else showError("The preview could not be loaded", error.message);
+    const ui = language.ui;
+    if (error.status === 404) showError(ui.previewUnavailable, ui.previewUnavailableText);
+    else showError(ui.previewFailed, error.message);
     return;
   }
   renderArticlePage(page, { preview: true });
@@ -831,10 +1147,13 @@ function route() {
     return renderPreview(params.get("content_type") || "", params.get("token") || "");
   }
   const path = location.pathname;
-  if (path === "/" || path === "/index.html") return renderHome();
-  if (path === "/tags/") return renderTags();
-  const tag = /^\/tags\/([^/]+)\/$/.exec(path);
-  if (tag) return renderTag(decodeURIComponent(tag[1]));
+  if (path === "/" || path === "/index.html") return enterLanguage("").then(renderHome);
+  // The tag views, in the default language or under a language's prefix.
+  const tags = /^(\/[a-z]{2,3}(?:-[a-z0-9]{2,8})*)?\/tags\/(?:([^/]+)\/)?$/i.exec(path);
+  if (tags) {
+    const [, prefix = "", slug] = tags;
+    return enterLanguage(prefix.toLowerCase()).then(() => (slug ? renderTag(decodeURIComponent(slug)) : renderTags()));
+  }
   let decoded = path; // the page's path as Wagtail stores it: "/santé-du-dos/"
   try {
     decoded = decodeURIComponent(path);
@@ -845,7 +1164,7 @@ function route() {
 }
 
 async function start() {
-  for (const link of document.querySelectorAll("a[data-path]")) link.href = viewUrl(link.dataset.path);
+  setLanguage(null);
   const origin = document.getElementById("api-origin");
 
   if (!API) {
@@ -859,7 +1178,8 @@ async function start() {
   try {
     await route();
   } catch (error) {
-    showError("Something went wrong", error instanceof ApiError ? error.message : `The page could not be shown (${error.message}).`);
+    const ui = language.ui;
+    showError(ui.somethingWrong, error instanceof ApiError ? error.message : ui.notShown(error.message));
   } finally {
     setLoading(false);
   }

@@ -3,14 +3,18 @@ frontend on another origin, and a browser (Playwright with the system
 Chromium). Screenshots of failed tests go to tests/e2e/screenshots/."""
 
 import importlib.util
+import io
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
+from wagtail.models import Locale
 
 from blogsite.settings.base import with_frame_source
+from health_articles.models import HealthArticlePage
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
@@ -111,6 +115,17 @@ def frontend(live_server, settings):
     yield origin
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def bilingual_demo(db):
+    """All the demo, as ``make run`` loads it (the seed article in French
+    too, the second clinic's site): the seed article in English and in
+    French."""
+    call_command("load_demo_content", stdout=io.StringIO())
+    english = HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
+    french = english.get_translation(Locale.objects.get(language_code="fr-ca"))
+    return english, french
 
 
 def axe_violations(page, minimum=("serious", "critical")):

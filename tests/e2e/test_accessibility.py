@@ -1,6 +1,8 @@
 """axe-core, run in Chromium, finds no serious or critical violations on the
 reader pages (server-rendered) and on the example frontend."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from health_articles.models import HealthArticlePage
@@ -70,6 +72,34 @@ def test_frontend_tags_page(page, frontend, hip_article):
 
 def test_frontend_article(page, frontend, hip_article):
     check(page, f"{frontend}/{hip_article.slug}/", "#ref-ahuja2020")
+
+
+def test_french_article_page(page, live_server, bilingual_demo):
+    """The server-rendered French translation, with its language switcher."""
+    _english, french = bilingual_demo
+    # An absolute URL: the demo has two sites.
+    check(page, live_server.url + urlsplit(french.url).path, "section.references li")
+    assert page.locator("html").get_attribute("lang") == "fr-ca"
+    assert page.locator("nav.language-switcher a[aria-current=page]").count() == 1
+
+
+def test_french_tag_page(page, live_server, bilingual_demo):
+    check(page, live_server.url + "/fr-ca/tags/hip-pain/", "main li")
+    assert page.locator("html").get_attribute("lang") == "fr-ca"
+
+
+def test_frontend_french_article(page, frontend, bilingual_demo):
+    """The frontend's French article: its body, references, switcher and
+    the frontend's own words in French."""
+    _english, french = bilingual_demo
+    check(page, frontend + urlsplit(french.url).path, "#ref-ahuja2020")
+    assert page.locator("html").get_attribute("lang") == "fr-ca"
+    assert page.get_by_role("navigation", name="Langues").count() == 1
+
+
+def test_frontend_french_tag_page(page, frontend, bilingual_demo):
+    check(page, frontend + "/fr-ca/tags/hip-pain/", "main li")
+    assert page.locator("html").get_attribute("lang") == "fr-ca"
 
 
 def test_the_check_finds_violations(page):
