@@ -252,6 +252,38 @@ def test_the_french_article_in_the_api_and_as_a_page(client, hip):
     assert 'data-reference-key="ahuja2020"' in html
 
 
+def test_a_search_finds_the_articles_of_its_language(client, hip):
+    """The API's search with ``locale=fr-ca`` finds French articles only,
+    with ``locale=en`` English ones only, for a word both languages' articles
+    have. Without ``locale`` it searches every language, as every listing
+    without it does: a French word finds the French article alone, an
+    English one the English articles alone."""
+    french = HealthArticlePage.objects.get(slug=FRENCH)
+
+    def found(search, **query):
+        listing = api(
+            client,
+            "pages/",
+            type="health_articles.HealthArticlePage",
+            search=search,
+            **query,
+        )
+        return {(item["id"], item["meta"]["locale"]) for item in listing["items"]}
+
+    in_french = found("massage", locale="fr-ca")
+    assert in_french == {(french.pk, "fr-ca")}
+    in_english = found("massage", locale="en")
+    assert (hip.pk, "en") in in_english
+    assert {locale for _id, locale in in_english} == {"en"}
+    assert found("massage") == in_french | in_english
+    assert found("massothérapie") == found("hanche") == in_french
+    assert found("massothérapie", locale="en") == set()
+    osteoarthritis = found("osteoarthritis")
+    assert (hip.pk, "en") in osteoarthritis
+    assert {locale for _id, locale in osteoarthritis} == {"en"}
+    assert found("osteoarthritis", locale="fr-ca") == set()
+
+
 def test_a_second_site_with_its_own_article_and_publisher(client, hip):
     north = Site.objects.get(hostname="north.localhost")
     default = Site.objects.get(is_default_site=True)
