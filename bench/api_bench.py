@@ -15,6 +15,8 @@ the p50 and p95 latency and the SQL queries of:
 - ceiling: a Django view answering the same bytes from memory.
 
 and the list of 20 built with the citation cache emptied before each request.
+A request built anew and stock Wagtail's take turns, so that what else the
+machine is doing weighs on both alike.
 
 SQLite in bench/bench.sqlite3 unless DATABASE_URL names another database.
 With --explain (PostgreSQL), prints the query plans (EXPLAIN ANALYZE) of the
@@ -170,30 +172,45 @@ def forget_answers():
             stored._expire_info.pop(key, None)
 
 
+def one(client, url, fresh=False, before=None):
+    """(ms, queries, body) of one request of ``url``; ``fresh``: built anew,
+    after ``before`` is called."""
+    target = f"{url}&_={time.perf_counter_ns()}" if fresh else url
+    if fresh:
+        forget_answers()
+    if before:
+        before()
+    connection.queries_log.clear()  # a full log miscounts captured queries
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        response = client.get(target)
+        elapsed = time.perf_counter() - start
+    if response.status_code != 200:
+        raise SystemExit(f"{target} answered {response.status_code}")
+    return elapsed * 1000, len(captured), response.content
+
+
+def summary(runs):
+    """(p50 ms, p95 ms, queries, body) of ``runs`` of ``one``."""
+    times = sorted(run[0] for run in runs)
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    return statistics.median(times), p95, runs[-1][1], runs[-1][2]
+
+
 def measure(client, url, repeat, fresh=False, before=None):
     """(p50 ms, p95 ms, queries, body) of ``url`` over ``repeat`` requests;
     ``before`` is called before each."""
-    times, queries, body = [], 0, b""
-    for attempt in range(repeat + 2):
-        target = f"{url}&_={time.perf_counter_ns()}" if fresh else url
-        if fresh:
-            forget_answers()
-        if before:
-            before()
-        connection.queries_log.clear()  # a full log miscounts captured queries
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(target)
-            elapsed = time.perf_counter() - start
-        if response.status_code != 200:
-            raise SystemExit(f"{target} answered {response.status_code}")
-        if attempt >= 2:  # the first two warm caches of every kind
-            times.append(elapsed * 1000)
-            queries = len(captured)
-            body = response.content
-    times.sort()
-    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-    return statistics.median(times), p95, queries, body
+    runs = [one(client, url, fresh, before) for _ in range(repeat + 2)]
+    return summary(runs[2:])  # the first two warm caches of every kind
+
+
+def measure_against(client, url, baseline, repeat):
+    """``measure`` of ``url`` built anew and of ``baseline``, their requests
+    taking turns: what else the machine does weighs on both alike."""
+    runs = [
+        (one(client, url, fresh=True), one(client, baseline)) for _ in range(repeat + 2)
+    ][2:]
+    return summary([ours for ours, _ in runs]), summary([base for _, base in runs])
 
 
 def explain(client, url, slowest=2):
@@ -251,15 +268,14 @@ def main():
     rows = []
     for name, url, has_stock in scenarios:
         url = url.replace("{detail}", str(detail))
-        built = measure(client, url, args.repeat, fresh=True)
+        if has_stock and "tag_any" not in url:
+            stock_url = url.replace("/api/v2/", "/stock/v2/")
+            built, stock = measure_against(client, url, stock_url, args.repeat)
+        else:
+            built, stock = measure(client, url, args.repeat, fresh=True), None
         cached = measure(client, url, args.repeat)
         bench_urls.CEILING[name] = cached[3]
         ceiling = measure(client, f"/ceiling/{name}/?", args.repeat)
-        stock = (
-            measure(client, url.replace("/api/v2/", "/stock/v2/"), args.repeat)
-            if has_stock and "tag_any" not in url
-            else None
-        )
         rows.append((name, built, cached, stock, ceiling))
         print(f"  measured {name}", flush=True)
     if args.explain and connection.vendor == "postgresql":
