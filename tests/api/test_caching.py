@@ -1,4 +1,6 @@
+import datetime
 import threading
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache, caches
@@ -7,9 +9,12 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext_lazy
+from rest_framework.renderers import JSONRenderer
 from wagtail.models import PageViewRestriction
 
 from health_articles import caching
+from health_articles.api.views import FragmentJSONRenderer
 from health_articles.caching import (
     BUILDING_KEY,
     GENERATION_KEY,
@@ -415,3 +420,18 @@ def test_a_collection_saved_makes_media_answers_stale(client, db):
     open_one.move(locked, "sorted-child")
     Collection.objects.get(pk=open_one.pk).save()
     assert client.get("/api/v2/images/").json()["meta"]["total_count"] == 0
+
+
+def test_a_listings_item_is_written_as_drfs_renderer_writes_it():
+    data = {
+        "title": "Hip\u2028pain\u2029",
+        "first_published_at": datetime.datetime(
+            2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC
+        ),
+        "label": gettext_lazy("References"),
+        3: Decimal("1.5"),
+        "nested": [{"é": (1, 2.5, None, True)}],
+    }
+    encoded = FragmentJSONRenderer.encode(data)
+    assert encoded == JSONRenderer().render(data)
+    assert b"\\u2028" in encoded and "\u2028".encode() not in encoded
