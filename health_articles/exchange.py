@@ -1,28 +1,43 @@
 """Articles to and from a JSON document, with nothing lost on the way.
 
 ``export_document`` writes every article with its structured data; importing
-that document with ``import_document`` restores it. Import validates the
-whole document before writing anything, and names the place of each error.
+that document with ``import_document`` restores it. Import writes nothing
+unless the whole document is valid (one transaction, and the files of the
+images it made deleted again), and names the place of each error.
 
-A hero image is written as the path of its file (``hero_image.file``) with
-its title, alt text and focal point. Export copies the files into an
-``images`` folder beside the document (or, for a document written to
-standard output, names them in the media storage); import reads them from
-the folder it is given and reuses an image with the same content.
+An image (an article's hero image, an image of its body, a person's photo,
+a site's publisher logo) is written as the path of its file (``file``)
+with its title, alt text, focal point, tags and collection. Export copies
+the files into an ``images`` folder beside the document, one folder for
+each file's content and the file's own name in it (or, for a document
+written to standard output, names them in the media storage); import reads
+them from the folder it is given and reuses an image with the same content,
+so an image several articles show stays one. The format is described in
+docs/exchange.md.
 """
 
 import datetime
+import re
 import uuid
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from taggit.models import Tag
-from wagtail.blocks import StreamBlockValidationError
+from wagtail.blocks import (
+    ListBlock,
+    RichTextBlock,
+    StreamBlock,
+    StreamBlockValidationError,
+    StructBlock,
+)
 from wagtail.images import get_image_model
-from wagtail.models import Locale, PageViewRestriction, Site
+from wagtail.images.blocks import ImageBlock, ImageChooserBlock
+from wagtail.models import Collection, Locale, Page, PageViewRestriction, Site
+from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 from wagtail.utils.file import hash_filelike
 
 from .blocks import RICH_TEXT_FEATURES, sanitise
@@ -32,6 +47,7 @@ from .models import (
     ArticleReviewer,
     HealthArticleIndexPage,
     HealthArticlePage,
+    HealthArticleSettings,
     Person,
     Reference,
 )
@@ -39,6 +55,16 @@ from .references.keys import repeated_references
 
 FORMAT = "health_articles/1"
 PERSON_FIELDS = ["name", "credentials", "job_title", "bio", "profile_url", "same_as"]
+# The keys the editor gives the paragraphs of rich text.
+BLOCK_KEYS = re.compile(r' data-block-key="[^"]*"')
+# A site's health article settings, with their types (and its publisher_logo).
+SETTINGS_FIELDS = {
+    "review_interval_months": int,
+    "citation_style": str,
+    "medical_disclaimer": str,
+    "publisher_name": str,
+    "publisher_url": str,
+}
 
 
 class DocumentError(ValueError):
@@ -53,35 +79,42 @@ def _date(value):
     return value.isoformat() if value else None
 
 
+def _site_name(site):
+    return f"{site.hostname}:{site.port}"
+
+
 def export_document(articles, files=None):
-    """The articles (a queryset of HealthArticlePage) as a JSON-ready dict;
-    hero images' files are copied into ``files``/images/ where given."""
+    """The articles (a queryset of HealthArticlePage) as a JSON-ready dict,
+    with the people they name and the settings of their sites; the images'
+    files are copied into ``files``/images/ where given."""
     articles = (
         articles.order_by("path")
         .select_related("hero_image", "locale")
         .prefetch_related(
             "tags",
             "references",
-            "article_authors__person",
-            "article_reviewers__person",
+            "article_authors__person__photo",
+            "article_reviewers__person__photo",
             "view_restrictions__groups",
         )
     )
+    image_entry, image_entries = _image_entries(files)
     people = {}
+    sites = {}
     entries = []
     for article in articles:
         for person in article.people:
-            people[person.pk] = {
-                field: getattr(person, field) for field in PERSON_FIELDS
-            }
+            people[person.pk] = _person_entry(person, image_entry)
         parent = article.get_parent()
         site = article.get_site()
+        if site and site.pk not in sites:
+            sites[site.pk] = _site_entry(site, image_entry)
         entries.append(
             {
                 "title": article.title,
                 "slug": article.slug,
                 "index": parent.slug,
-                "site": site and f"{site.hostname}:{site.port}",
+                "site": site and _site_name(site),
                 "index_path": site and _path_in(site, parent),
                 "locale": article.locale.language_code,
                 "translation_key": str(article.translation_key),
@@ -101,12 +134,17 @@ def export_document(articles, files=None):
                 ],
                 "first_published_at": _date(article.first_published_at),
                 "last_published_at": _date(article.last_published_at),
-                "hero_image": article.hero_image
-                and _image_entry(article.hero_image, files),
+                "hero_image": article.hero_image and image_entry(article.hero_image),
                 "seo_title": article.seo_title,
                 "search_description": article.search_description,
+                "show_in_menus": article.show_in_menus,
                 "summary": article.summary,
-                "body": article.body.get_prep_value(),
+                "body": _map_body(
+                    article.body.stream_block,
+                    article.body.get_prep_value(),
+                    lambda pk, where: _image_by_id(pk, image_entry),
+                    lambda html, where: _page_links(html, _link_out),
+                ),
                 "tags": sorted(tag.name for tag in article.tags.all()),
                 "references": [
                     {field: getattr(ref, field) for field in Reference.content_fields}
@@ -116,26 +154,80 @@ def export_document(articles, files=None):
                 "reviewers": [person.name for person in article.reviewers],
                 "last_reviewed": _date(article.last_reviewed),
                 "next_review_due": _date(article.next_review_due),
-                "disclaimer": article.disclaimer,
+                "disclaimer": _page_links(article.disclaimer, _link_out),
             }
         )
     return {
         "format": FORMAT,
+        # Every image named below, in the order the database made them.
+        "images": image_entries(),
+        "sites": sorted(sites.values(), key=lambda site: site["site"]),
         "people": sorted(people.values(), key=lambda person: person["name"]),
         "articles": entries,
     }
 
 
+def _person_entry(person, image_entry):
+    return {
+        **{field: getattr(person, field) for field in PERSON_FIELDS},
+        "photo": person.photo and image_entry(person.photo),
+        "user": person.user and person.user.get_username(),
+    }
+
+
+def _site_entry(site, image_entry):
+    """The health article settings of ``site``, its publisher's logo included."""
+    settings = HealthArticleSettings.for_site(site)
+    return {
+        "site": _site_name(site),
+        **{field: getattr(settings, field) for field in SETTINGS_FIELDS},
+        "medical_disclaimer": _page_links(settings.medical_disclaimer, _link_out),
+        "publisher_logo": settings.publisher_logo
+        and image_entry(settings.publisher_logo),
+    }
+
+
+def _site_root(site, locale):
+    """The root page of ``site`` in ``locale``: its translation there, as
+    Wagtail serves a site in each of its languages (/fr-ca/…)."""
+    return site.root_page.get_translation_or_none(locale) or site.root_page
+
+
 def _path_in(site, page):
-    """``page``'s path on ``site`` ("/" for its root page)."""
-    return "/" + page.url_path[len(site.root_page.url_path) :]
+    """``page``'s path on ``site`` ("/" for its root page), from the site's
+    root page in the page's language."""
+    root = _site_root(site, page.locale)
+    return "/" + page.url_path[len(root.url_path) :]
+
+
+def _image_entries(files):
+    """A function giving an image's entry, the image's file copied once
+    into ``files``/images/ where given, and one giving the entries given,
+    in the order of the images' ids."""
+    entries = {}
+
+    def image_entry(image):
+        if image.pk not in entries:
+            entries[image.pk] = _image_entry(image, files)
+        return entries[image.pk]
+
+    return image_entry, lambda: [entries[pk] for pk in sorted(entries)]
+
+
+def _image_by_id(pk, image_entry):
+    """The entry of the image ``pk`` a body names, or ``pk`` itself for an
+    image that is gone (the block gives None, as it would)."""
+    image = get_image_model().objects.filter(pk=pk).first()
+    return image_entry(image) if image else pk
 
 
 def _image_entry(image, files):
     name = image.file.name
     if files is not None:
-        name = f"images/{image.pk}-{Path(name).name}"
-        (Path(files) / "images").mkdir(exist_ok=True)
+        # A folder for each content, and the file's own name in it: the
+        # same paths from any database, and the same name once imported.
+        name = f"images/{image.get_file_hash()[:16]}/{Path(name).name}"
+        (Path(files) / name).parent.mkdir(parents=True, exist_ok=True)
         with image.open_file() as source:
             (Path(files) / name).write_bytes(source.read())
     focal = None
@@ -146,11 +238,111 @@ def _image_entry(image, files):
             "width": image.focal_point_width,
             "height": image.focal_point_height,
         }
+    collection = image.collection
     return {
         "file": name,
         "title": image.title,
         "alt": image.description,
         "focal_point": focal,
+        "tags": sorted(tag.name for tag in image.tags.all()),
+        # The names from the root down, none for the root collection.
+        "collection": [c.name for c in collection.get_ancestors()[1:]]
+        + ([collection.name] if not collection.is_root() else []),
+    }
+
+
+def _map_body(block, raw, image, text):
+    """``raw``, the stored form of a value of ``block`` (a body), with each
+    image in it replaced by ``image(value, where)`` and each rich text by
+    ``text(html, where)``: on export ids by what names them in any
+    database, on import the other way. ``where`` locates a value in the
+    body as the body's errors do; what is not of the block's shape is left
+    for the block to refuse."""
+
+    def visit(block, raw, where):
+        if isinstance(block, ImageBlock) and isinstance(raw, dict) and "image" in raw:
+            chooser = block.child_blocks["image"]
+            return {**raw, "image": visit(chooser, raw["image"], f"{where}.image")}
+        if isinstance(block, (ImageBlock, ImageChooserBlock)):  # an image alone
+            return raw if raw is None else image(raw, where)
+        if isinstance(block, RichTextBlock):
+            return text(raw, where) if isinstance(raw, str) else raw
+        if isinstance(block, StreamBlock) and isinstance(raw, list):
+            return [
+                {**child, "value": visit(child_block, child.get("value"), here)}
+                if (child_block := _stream_child(block, child))
+                else child
+                for here, child in _places(where, raw)
+            ]
+        if isinstance(block, ListBlock) and isinstance(raw, list):
+            # An item as {"type": "item", "value": …, "id": …}, or bare.
+            return [
+                {**item, "value": visit(block.child_block, item["value"], here)}
+                if isinstance(item, dict) and "id" in item and "value" in item
+                else visit(block.child_block, item, here)
+                for here, item in _places(where, raw)
+            ]
+        if isinstance(block, StructBlock) and isinstance(raw, dict):
+            return {
+                name: visit(block.child_blocks[name], value, f"{where}.{name}")
+                if name in block.child_blocks
+                else value
+                for name, value in raw.items()
+            }
+        return raw
+
+    return visit(block, raw, "")
+
+
+def _places(where, values):
+    """(place, value) of each of a list's ``values``, the list at ``where``."""
+    return ((f"{where}[{number}]", value) for number, value in enumerate(values))
+
+
+def _stream_child(block, child):
+    """The block of a stream's ``child`` (stored form), or None for one not
+    of a type the stream has."""
+    if isinstance(child, dict) and isinstance(child.get("type"), str):
+        return block.child_blocks.get(child["type"])
+    return None
+
+
+def _page_links(html, change):
+    """``html`` (rich text as stored) with the attributes of each link to a
+    page replaced by ``change(attributes)``."""
+
+    def rewrite(match):
+        attrs = extract_attrs(match.group(1))
+        if attrs.get("linktype") != "page":
+            return match.group(0)
+        attrs = change(attrs)
+        return "<a" + "".join(f' {k}="{_escape(v)}"' for k, v in attrs.items()) + ">"
+
+    return FIND_A_TAG.sub(rewrite, html)
+
+
+def _escape(value):
+    """An attribute's value as ``extract_attrs`` reads it back."""
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        value = value.replace(character, entity)
+    return value.replace('"', "&quot;")
+
+
+def _link_out(attrs):
+    """A page link's attributes naming its page by site, locale and path
+    (as ``index_path`` is) instead of by id, which another database gives
+    another page; a link to a page gone or on no site is left as it is."""
+    page_id = attrs.get("id", "")
+    page = Page.objects.filter(pk=page_id).first() if page_id.isdigit() else None
+    site = page and page.get_site()
+    if site is None:
+        return attrs
+    rest = {name: value for name, value in attrs.items() if name != "id"}
+    return {
+        **rest,
+        "site": _site_name(site),
+        "locale": page.locale.language_code,
+        "path": _path_in(site, page),
     }
 
 
@@ -232,8 +424,17 @@ def _build_references(entries, location):
     return references
 
 
-def _build_body(raw, keys, location):
+def _build_body(raw, keys, location, images, links):
     stream_block = HealthArticlePage._meta.get_field("body").stream_block
+    try:
+        raw = _map_body(
+            stream_block,
+            raw,
+            lambda value, where: _image_id(value, f"{location}{where}", images),
+            lambda html, where: links.resolve(html, f"{location}{where}"),
+        )
+    except RecursionError as exc:
+        raise DocumentError(location, f"not a body: {exc}") from exc
     try:
         value = stream_block.to_python(raw)
         value = stream_block.clean(value)
@@ -253,6 +454,27 @@ def _build_body(raw, keys, location):
     return value  # cleaned: rich text reduced to what the editor allows
 
 
+def _rich_text(html, location):
+    """``html`` as the editor saves it (``sanitise``); or as it is, where it
+    is that already but for the keys the editor gives its paragraphs (an
+    untouched default disclaimer has none): it reads the same after."""
+    try:
+        cleaned = sanitise(html, RICH_TEXT_FEATURES)
+    except ValueError as exc:
+        raise DocumentError(location, str(exc)) from exc
+    if BLOCK_KEYS.sub("", cleaned) == BLOCK_KEYS.sub("", html):
+        return html
+    return cleaned
+
+
+def _image_id(value, location, images):
+    """The id of the image a body names: an image entry (as export writes
+    it) made an image, or an id as older documents give it."""
+    if isinstance(value, dict):
+        return images.get(value, location).pk
+    return value
+
+
 def _first_block_error(data, where=""):
     """The place and message of the first error in Wagtail's block error JSON."""
     if data.get("messages"):
@@ -263,7 +485,9 @@ def _first_block_error(data, where=""):
     return _first_block_error(child, where + step)
 
 
-def _people(entries):
+def _people(entries, images):
+    """The document's people by name, each created or updated; a person's
+    photo and admin user are left as they are by a document without them."""
     people = {}
     for number, entry in enumerate(entries):
         here = f"people[{number}]"
@@ -273,6 +497,11 @@ def _people(entries):
         person = Person.objects.filter(name=values["name"]).first() or Person()
         for field, value in values.items():
             setattr(person, field, value)
+        if "photo" in entry:
+            photo = _optional(entry, "photo", dict, here, None)
+            person.photo = photo and images.get(photo, f"{here}.photo")
+        if "user" in entry:
+            person.user = _user(_optional(entry, "user", str, here, None), here)
         try:
             person.full_clean(exclude=["photo"])
         except ValidationError as exc:
@@ -282,66 +511,207 @@ def _people(entries):
     return people
 
 
-def _hero_image(entry, location, files):
-    """The image of ``entry["hero_image"]``, or None: an image with the same
-    file content where one exists, else a new one from the file in
-    ``files``."""
-    value = _optional(entry, "hero_image", dict, location, None)
-    if value is None:
+def _user(username, location):
+    """The admin user called ``username`` (None for None), who must exist."""
+    if username is None:
         return None
-    here = f"{location}.hero_image"
-    name = _require(value, "file", str, here)
-    path = (Path(files or ".") / name).resolve()
-    if files is None or not path.is_relative_to(Path(files).resolve()):
-        raise DocumentError(f"{here}.file", f"“{name}” is not in the images' folder")
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(
-            f"{here}.file", f"cannot read “{name}”: {exc.strerror}"
-        ) from exc
-    image_model = get_image_model()
-    digest = hash_filelike(ContentFile(content))  # as Wagtail's file_hash
-    image = image_model.objects.filter(file_hash=digest).first() or image_model(
-        file=ContentFile(content, name=path.name), file_hash=digest
-    )
-    image.title = _require(value, "title", str, here)
-    image.description = _optional(value, "alt", str, here, "")
-    focal = _optional(value, "focal_point", dict, here, {})
-    for field in ("x", "y", "width", "height"):
-        number = focal.get(field)
-        if number is not None and (not isinstance(number, int) or number < 0):
-            raise DocumentError(
-                f"{here}.focal_point.{field}", "expected a whole number"
+    user_model = get_user_model()
+    user = user_model.objects.filter(**{user_model.USERNAME_FIELD: username}).first()
+    if user is None:
+        raise DocumentError(f"{location}.user", f"no user “{username}”")
+    return user
+
+
+def _sites(entries, images, links):
+    """The health article settings of each site of ``entries``, publisher's
+    logo included; a setting the entry leaves out is left as it is."""
+    for number, entry in enumerate(entries):
+        here = f"sites[{number}]"
+        if not isinstance(entry, dict):
+            raise DocumentError(here, "expected an object")
+        site = _site(_require(entry, "site", str, here), f"{here}.site")
+        settings, _created = HealthArticleSettings.objects.get_or_create(site=site)
+        for field, kind in SETTINGS_FIELDS.items():
+            setattr(
+                settings,
+                field,
+                _optional(entry, field, kind, here, getattr(settings, field)),
             )
-        setattr(image, f"focal_point_{field}", number)
-    try:
-        image.full_clean(exclude=["file", "file_hash", "collection"])
-    except ValidationError as exc:
-        raise _first_error(exc, here) from exc
-    image.save()
-    return image
+        settings.medical_disclaimer = _rich_text(
+            links.resolve(settings.medical_disclaimer, f"{here}.medical_disclaimer"),
+            f"{here}.medical_disclaimer",
+        )
+        if "publisher_logo" in entry:
+            logo = _optional(entry, "publisher_logo", dict, here, None)
+            settings.publisher_logo = logo and images.get(
+                logo, f"{here}.publisher_logo"
+            )
+        try:
+            settings.full_clean(exclude=["site", "publisher_logo"])
+        except ValidationError as exc:
+            raise _first_error(exc, here) from exc
+        settings.save()
 
 
-def _index(entry, location):
+class _PageLinks:
+    """Links of rich text to pages named by site, locale and path (as export
+    writes them) made links by id. Where the page is not there yet (an
+    article the document brings later), the link is left bare and the
+    place listed in ``missing``, for a second pass; in the last pass
+    (``final``) a page not there is an error."""
+
+    def __init__(self):
+        self.final = False
+        self.missing = []
+
+    def resolve(self, html, location):
+        return _page_links(html, lambda attrs: self._attrs(attrs, location))
+
+    def _attrs(self, attrs, location):
+        if "path" not in attrs:
+            return attrs  # by id, as older documents give them
+        rest = {
+            name: value
+            for name, value in attrs.items()
+            if name not in ("site", "locale", "path")
+        }
+        site = _site(attrs.get("site", ""), location)
+        locale = _locale(attrs, location)
+        page = _page_at(site, locale, attrs["path"]).first()
+        if page is not None:
+            return {**rest, "id": str(page.pk)}
+        if self.final:
+            raise DocumentError(
+                location,
+                f"a link to no page: “{attrs['path']}” on {attrs['site']} "
+                f"in {locale.language_code}",
+            )
+        self.missing.append(location)
+        return {name: value for name, value in rest.items() if name != "linktype"}
+
+
+class _Images:
+    """The images of one import, from the files in the folder ``files``: an
+    image with the same file content is reused where one exists, each file
+    is made an image once, and the files of the images made are listed
+    (``saved``), to be deleted again if the import fails."""
+
+    def __init__(self, files):
+        self.files = files
+        self.made = {}
+        self.saved = []
+
+    def get(self, value, here):
+        """The image of the entry ``value``, found at ``here``."""
+        name = _require(value, "file", str, here)
+        files = self.files
+        path = (Path(files or ".") / name).resolve()
+        if files is None or not path.is_relative_to(Path(files).resolve()):
+            raise DocumentError(
+                f"{here}.file", f"“{name}” is not in the images' folder"
+            )
+        if path in self.made:
+            return self.made[path]
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise DocumentError(
+                f"{here}.file", f"cannot read “{name}”: {exc.strerror}"
+            ) from exc
+        image_model = get_image_model()
+        digest = hash_filelike(ContentFile(content))  # as Wagtail's file_hash
+        image = image_model.objects.filter(file_hash=digest).first() or image_model(
+            file=ContentFile(content, name=path.name), file_hash=digest
+        )
+        image.title = _require(value, "title", str, here)
+        image.description = _optional(value, "alt", str, here, "")
+        focal = _optional(value, "focal_point", dict, here, {})
+        for field in ("x", "y", "width", "height"):
+            number = focal.get(field)
+            if number is not None and (not isinstance(number, int) or number < 0):
+                raise DocumentError(
+                    f"{here}.focal_point.{field}", "expected a whole number"
+                )
+            setattr(image, f"focal_point_{field}", number)
+        if value.get("collection") is not None:
+            image.collection = _collection(_strings(value, "collection", here), here)
+        tags = None
+        if value.get("tags") is not None:
+            tags = _strings(value, "tags", here, Tag._meta.get_field("name").max_length)
+        try:
+            image.full_clean(exclude=["file", "file_hash", "collection"])
+        except ValidationError as exc:
+            raise _first_error(exc, here) from exc
+        is_new = image.pk is None
+        image.save()
+        if is_new:
+            self.saved.append(image.file.name)
+        if tags is not None:
+            image.tags.set(tags, clear=True)
+        self.made[path] = image
+        return image
+
+    def make(self, values):
+        """The images of the entries ``values`` (a document's ``images``),
+        made in their order: the order of the database they come from."""
+        for number, value in enumerate(values):
+            if not isinstance(value, dict):
+                raise DocumentError(f"images[{number}]", "expected an object")
+            self.get(value, f"images[{number}]")
+
+    def delete_saved(self):
+        """Delete the files of the images made (their rows rolled back)."""
+        storage = get_image_model()._meta.get_field("file").storage
+        for name in self.saved:
+            storage.delete(name)
+
+
+def _collection(names, location):
+    """The collection of ``names``, from the root down (the root for none)."""
+    collection = Collection.get_first_root_node()
+    for name in names:
+        collection = collection.get_children().filter(name=name).first()
+        if collection is None:
+            raise DocumentError(
+                f"{location}.collection", f"no collection “{'/'.join(names)}”"
+            )
+    return collection
+
+
+def _site(name, location):
+    """The site called ``name`` (hostname:port, as export writes it)."""
+    hostname, _, port = name.rpartition(":")
+    site = Site.objects.filter(
+        hostname=hostname, port=int(port) if port.isdigit() else 0
+    ).first()
+    if site is None:
+        raise DocumentError(location, f"no site “{name}”")
+    return site
+
+
+def _page_at(site, locale, path):
+    """The pages at ``path`` on ``site`` from its root page in ``locale``."""
+    path = path.strip("/")
+    url_path = _site_root(site, locale).url_path + (f"{path}/" if path else "")
+    return Page.objects.filter(url_path=url_path)
+
+
+def _index(entry, location, locale):
     """The article index of ``entry``: at ``index_path`` on ``site`` (as
-    export writes them), or, for a document without them, the one index
-    called ``index``."""
+    export writes them: from the site's root page in ``locale``), or, for a
+    document without them, the one index called ``index``."""
     site_name = _optional(entry, "site", str, location, None)
     if site_name is not None:
-        hostname, _, port = site_name.rpartition(":")
-        site = Site.objects.filter(
-            hostname=hostname, port=int(port) if port.isdigit() else 0
-        ).first()
-        if site is None:
-            raise DocumentError(f"{location}.site", f"no site “{site_name}”")
-        path = _require(entry, "index_path", str, location).strip("/")
-        url_path = site.root_page.url_path + (f"{path}/" if path else "")
-        index = HealthArticleIndexPage.objects.filter(url_path=url_path).first()
+        site = _site(site_name, f"{location}.site")
+        path = _require(entry, "index_path", str, location)
+        index = (
+            _page_at(site, locale, path).type(HealthArticleIndexPage).specific().first()
+        )
         if index is None:
             raise DocumentError(
                 f"{location}.index_path",
-                f"no article index at “/{path}” on {site_name}",
+                f"no article index at “{path}” on {site_name}"
+                f" in {locale.language_code}",
             )
         return index
     slug = _require(entry, "index", str, location)
@@ -410,9 +780,9 @@ def _restrictions(entry, location):
     return found
 
 
-def _import_article(entry, location, people, files):
-    index = _index(entry, location)
+def _import_article(entry, location, people, images, links):
     locale = _locale(entry, location)
+    index = _index(entry, location, locale)
     key = _translation_key(entry, location)
     restrictions = _restrictions(entry, location)
     references = _build_references(
@@ -420,7 +790,7 @@ def _import_article(entry, location, people, files):
     )
     keys = {reference.key for reference in references}
     body = _build_body(
-        _require(entry, "body", list, location), keys, f"{location}.body"
+        _require(entry, "body", list, location), keys, f"{location}.body", images, links
     )
     slug = _require(entry, "slug", str, location)
     article = _existing(index, locale, key, slug, location)
@@ -435,12 +805,15 @@ def _import_article(entry, location, people, files):
     article.search_description = _optional(
         entry, "search_description", str, location, ""
     )
-    try:
-        article.disclaimer = sanitise(
-            _optional(entry, "disclaimer", str, location, ""), RICH_TEXT_FEATURES
-        )
-    except ValueError as exc:
-        raise DocumentError(f"{location}.disclaimer", str(exc)) from exc
+    article.show_in_menus = _optional(  # left as it is by older documents
+        entry, "show_in_menus", bool, location, article.show_in_menus
+    )
+    article.disclaimer = _rich_text(
+        links.resolve(
+            _optional(entry, "disclaimer", str, location, ""), f"{location}.disclaimer"
+        ),
+        f"{location}.disclaimer",
+    )
     article.body = body
     article.first_published_at = _parse_date(
         entry, "first_published_at", location, datetime.datetime
@@ -448,7 +821,8 @@ def _import_article(entry, location, people, files):
     last_published_at = _parse_date(
         entry, "last_published_at", location, datetime.datetime
     )
-    article.hero_image = _hero_image(entry, location, files)
+    hero_image = _optional(entry, "hero_image", dict, location, None)
+    article.hero_image = hero_image and images.get(hero_image, f"{location}.hero_image")
     article.go_live_at = _parse_date(entry, "go_live_at", location, datetime.datetime)
     article.expire_at = _parse_date(entry, "expire_at", location, datetime.datetime)
     article.last_reviewed = _parse_date(entry, "last_reviewed", location)
@@ -498,19 +872,39 @@ def _import_article(entry, location, people, files):
 
 
 def import_document(document, progress=None, files=None):
-    """Create or update the document's articles, all of them or none; hero
-    images are read from the folder ``files``."""
+    """Create or update the document's articles, the people they name and
+    their sites' settings, all of them or none; images are read from the
+    folder ``files``."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DocumentError("format", f"not a {FORMAT} document")
     entries = _require(document, "articles", list, "document")
-    with transaction.atomic():
-        people = _people(_require(document, "people", list, "document"))
-        articles = []
-        for number, entry in enumerate(entries):
-            location = f"articles[{number}]"
-            if not isinstance(entry, dict):
-                raise DocumentError(location, "expected an object")
-            articles.append(_import_article(entry, location, people, files))
-            if progress:
-                progress(number + 1, len(entries), articles[-1])
+    images = _Images(files)
+    links = _PageLinks()
+    try:
+        with transaction.atomic():
+            # Documents from before images and sites were listed have none.
+            images.make(_optional(document, "images", list, "document", []))
+            people = _people(_require(document, "people", list, "document"), images)
+            articles = []
+            relink = []  # those linking to articles brought later
+            for number, entry in enumerate(entries):
+                location = f"articles[{number}]"
+                if not isinstance(entry, dict):
+                    raise DocumentError(location, "expected an object")
+                links.missing = []
+                articles.append(_import_article(entry, location, people, images, links))
+                if links.missing:
+                    relink.append(number)
+                if progress:
+                    progress(number + 1, len(entries), articles[-1])
+            # Every article is there now: each link finds its page.
+            links.final = True
+            for number in relink:
+                articles[number] = _import_article(
+                    entries[number], f"articles[{number}]", people, images, links
+                )
+            _sites(_optional(document, "sites", list, "document", []), images, links)
+    except BaseException:
+        images.delete_saved()
+        raise
     return articles

@@ -11,9 +11,12 @@ from health_articles.models import HealthArticlePage
 class Command(BaseCommand):
     help = (
         "Write every health article with all its structured data (body, "
-        "references, tags, authors, reviewers, review dates, hero images) as "
-        "one JSON document, which import_articles restores. With --output, "
-        "the hero images' files are copied into an images folder beside it."
+        "references, tags, authors, reviewers, review dates, images), where it "
+        "lives, who may read it and when, the people it names (with their "
+        "photos) and its sites' settings (with the publisher's logo) as one "
+        "JSON document, which import_articles restores (docs/exchange.md). "
+        "With --output, the images' files are copied into an images folder "
+        "beside it."
     )
 
     def add_arguments(self, parser):

@@ -12,7 +12,10 @@ class Command(BaseCommand):
         "Create or update health articles from a document written by "
         "export_articles (FILE, or - for standard input). The document is "
         "checked as it is imported and nothing is changed if any part is wrong; "
-        "the error names its place, e.g. articles[0].references[3].doi."
+        "the error names its place, e.g. articles[0].references[3].doi. The "
+        "sites, article indexes, locales, groups, collections and users it "
+        "names must exist; its people, images and sites' settings are created "
+        "or updated with the articles (docs/exchange.md)."
     )
 
     def add_arguments(self, parser):
@@ -20,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--files",
             help=(
-                "Folder of the hero images' files (hero_image.file): by default "
+                "Folder of the images' files (each image's file): by default "
                 "the document's own folder; MEDIA_ROOT for a site's export."
             ),
         )
