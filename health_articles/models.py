@@ -393,12 +393,17 @@ class HealthArticlePageMixin(models.Model):
         keys = {reference.key for reference in self.references.all()}
         return body.citation_error(self.body, keys)
 
+    @transaction.atomic
     def publish(self, revision, *args, **kwargs):
         """Publish or schedule ``revision``, unless its body cites a key none
         of its references has: refused (a ValidationError naming the keys)
         before Wagtail changes anything. Wagtail validates the page only as
         it saves it live, after clearing the article's schedules, and a
-        scheduled revision not until publish_scheduled."""
+        scheduled revision not until publish_scheduled.
+
+        In one transaction (Wagtail's publish saves several times): all of
+        it or nothing is published, and what it changes goes stale, and is
+        built again for the listings in use, once."""
         error = revision.as_object().citation_error()
         if error is not None:
             raise ValidationError({"body": error})

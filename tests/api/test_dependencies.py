@@ -359,3 +359,16 @@ def test_the_browsable_api_shows_a_listing_of_kept_articles(client, article):
     body = shown[shown.index("\n{") : shown.rindex("}") + 1]
     assert '\n    "items": [\n        {' in body  # indented
     assert json.loads(body) == data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_outside_a_request_builds_its_article_once(
+    client, article, serialised
+):
+    """Wagtail's publish saves several times; the article's is one transaction."""
+    client.get(LISTING)
+    serialised.clear()
+    article.title = "Massage for hip pain, revised"
+    publish(article)  # as a command would, committing for real
+    assert serialised == [article.pk]
+    assert client.get(LISTING).json()["items"][0]["title"] == article.title
