@@ -160,11 +160,6 @@ def citation_error(body, keys):
     return error
 
 
-def word_count(body):
-    """Words a reader reads in ``body`` (``outline``)."""
-    return outline(body).words
-
-
 def condition_sections(body):
     """The values of the body's condition sections, in reading order."""
     return outline(body).sections

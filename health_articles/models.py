@@ -353,6 +353,7 @@ class HealthArticlePageMixin(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.forget_body()
         self.condition_index = body.condition_index(self.body)
         changed = ["condition_index"]
         if self.last_reviewed and not self.next_review_due:
@@ -365,6 +366,18 @@ class HealthArticlePageMixin(models.Model):
         # after the row): stored answers go stale once all are in.
         with transaction.atomic():
             super().save(*args, **kwargs)
+
+    # What the page keeps of its body and references (cached properties).
+    READ_FROM_BODY = ("outline", "cited_keys", "reference_numbers")
+
+    def forget_body(self):
+        """Drop what the page kept of its body: it is read again."""
+        for name in self.READ_FROM_BODY:
+            self.__dict__.pop(name, None)
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.forget_body()
 
     # Set by the admin form while Django validates the page: the form has
     # checked the citations against the references it holds.

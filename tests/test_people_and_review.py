@@ -492,3 +492,17 @@ def test_json_ld_cannot_be_broken_out_of(client, index, people):
     assert graph_from_page(markup)["@graph"][1]["headline"] == (
         "</script><script>alert(1)</script>"
     )
+
+
+def test_what_an_article_reads_of_its_body_follows_an_edit(client, index):
+    page = publish(HealthArticlePageFactory(parent=index, summary="Two words"))
+    before = page.word_count, page.table_of_contents
+    page.body = [{"type": "rich_text", "value": "<p>Only three words.</p>"}]
+    page.save()
+    assert (page.word_count, page.table_of_contents) == (2 + 3, [])
+    other = HealthArticlePage.objects.get(pk=page.pk)
+    other.body = [{"type": "rich_text", "value": "<p>Now five words in it.</p>"}]
+    other.save()
+    page.refresh_from_db()
+    assert page.word_count == 2 + 5
+    assert before[0] > 5 and before[1]

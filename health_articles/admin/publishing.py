@@ -41,6 +41,9 @@ class RefusedPublishMiddleware:
     not a 500. Wagtail acts in a transaction, so nothing of the approval is
     kept: the page is still in moderation, on the same task."""
 
+    # Wagtail's views of a page that may publish it: a workflow's action.
+    PUBLISHING_VIEWS = {"workflow_action", "collect_workflow_action_data"}
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -53,7 +56,7 @@ class RefusedPublishMiddleware:
             not isinstance(exception, ValidationError)
             or match is None
             or match.namespace != "wagtailadmin_pages"
-            or "page_id" not in match.kwargs
+            or match.url_name not in self.PUBLISHING_VIEWS
         ):
             return None
         page = get_object_or_404(Page, pk=match.kwargs["page_id"])

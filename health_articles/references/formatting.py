@@ -178,7 +178,8 @@ def formatted_references(items, style=DEFAULT_STYLE, locale=None):
     process also keeps those it has seen (``SEEN``).
     """
     keys = [format_key(item, style, locale) for item in items]
-    known = {key: SEEN[key] for key in keys if key in SEEN}
+    known = {key: SEEN.get(key) for key in keys}
+    known = {key: value for key, value in known.items() if value is not None}
     missing = [
         (key, item) for key, item in zip(keys, items, strict=True) if key not in known
     ]
