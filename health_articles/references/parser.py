@@ -636,9 +636,9 @@ def _parse_reference(raw: str, inputs: dict | None = None) -> ParsedReference:
         rules.needs_review = [e for e in rules.needs_review if not e.startswith("type")]
     detail: dict = {}
     model, confidence = learned.read(body, detail)
-    chosen = choose(rules, model, confidence, identifiers, noted, raw, detail, inputs)
-    preprint_server(chosen.csl, body)
-    return chosen
+    return choose(
+        rules, model, confidence, identifiers, noted, raw, detail, inputs, body
+    )
 
 
 # Preprint servers, printed where a journal goes ("arXiv.", "medRxiv
@@ -651,9 +651,10 @@ SERVER_AFTER_TITLE = re.compile(r"^(?P<title>.+?)[.?!]\s+(?P<server>" + SERVER +
 SERVER_IN_TEXT = re.compile(r"\b(?P<server>" + SERVER + r")\b(?=\s*(?:\[|[.:]|$))")
 
 
-def preprint_server(csl: dict, body: str) -> None:
+def preprint_server(csl: dict, body: str) -> bool:
     """A preprint's server as its container, cut from a title or a container
-    it was read into with the title."""
+    it was read into with the title; whether one was found."""
+    found = False
     for variable in ("container-title", "title"):
         if match := SERVER_AFTER_TITLE.match(csl.get(variable, "")):
             if (
@@ -663,12 +664,21 @@ def preprint_server(csl: dict, body: str) -> None:
             ):
                 csl["title"] = match["title"]
             csl["container-title"] = match["server"]
+            found = True
     if not csl.get("container-title") and (match := SERVER_IN_TEXT.search(body)):
         csl["container-title"] = match["server"]
         if csl.get("type") in ("book", "webpage", None):
             csl["type"] = DEFAULT_TYPE
         if csl.get("publisher") == match["server"]:
             del csl["publisher"]
+        found = True
+    return found
+
+
+# What a reader says of a preprint's container and type before its server
+# is found: no longer so once it is (a preprint is a journal article whose
+# container is its server).
+PREPRINT_SETTLES = ("container-title: none found", "type: guessed article-journal")
 
 
 # A full stop after initials and before a capitalised word, without its
@@ -763,16 +773,24 @@ def choose(
     raw: str,
     detail: dict | None = None,
     inputs: dict | None = None,
+    body: str = "",
 ) -> ParsedReference:
     """The rules' reading where they kept the structure (they normalise
     medical styles best), else the model's, with the identifiers read by
-    pattern; ``needs_review`` names what either reader doubts, and the
-    fields the review model (``review.py``) finds likely to be wrong.
-    ``inputs``, if given, receives that model's inputs for each variable."""
+    pattern and a preprint's server found in ``body`` (``preprint_server``);
+    ``needs_review`` names what either reader doubts, and the fields the
+    review model (``review.py``) finds likely to be wrong. ``inputs``, if
+    given, receives that model's inputs for each variable."""
     if _broke(rules, model, confidence):
         chosen = finish({**identifiers, **model}, list(noted), raw, "learned")
     else:
         chosen = rules
+    if preprint_server(chosen.csl, body):
+        chosen.needs_review = [
+            entry
+            for entry in chosen.needs_review
+            if not entry.startswith(PREPRINT_SETTLES)
+        ]
     _doubt(chosen, rules, model, confidence, detail or {}, inputs, noted)
     return chosen
 
@@ -791,6 +809,11 @@ def _doubt(
     model_kept = chosen.style == "learned"
     flagged = {entry.split(":")[0] for entry in chosen.needs_review}
     rules_doubt = [entry for entry in rules.needs_review if entry not in noted]
+    text = clean_space(chosen.raw_text)
+    for entry in review.shape_doubts(chosen.csl, text):
+        if entry.split(":")[0] not in flagged:
+            chosen.needs_review.append(entry)
+            flagged.add(entry.split(":")[0])
     differ = {
         variable
         for variable in review.COMPARED
@@ -800,6 +823,8 @@ def _doubt(
     }
     likely: dict[str, float] = {}
     spills: dict[str, float] = {}
+    labelling = detail.get("labelling")
+    seen = review.reading(chosen.csl, text, labelling)
     for variable in review.VARIABLES:
         if variable in flagged:
             continue
@@ -816,10 +841,11 @@ def _doubt(
             mean=mean,
             spill=spill,
             lowest=detail.get("", 1.0),
-            labelling=detail.get("labelling"),
+            labelling=labelling,
             others_differ=len(differ - {variable}),
             style=rules.style,
             rules_doubt=bool(rules_doubt),
+            seen=seen,
         )
         if inputs is not None:
             inputs[variable] = values

@@ -14,8 +14,13 @@ reason in plain words. Plain Python with no Django imports.
 import json
 import math
 import re
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
+
+from .normalise import MONTH
+from .sequence import KEYWORDS, MONTH_WORDS
 
 MODEL_PATH = Path(__file__).with_name("review-model.json")
 
@@ -47,6 +52,37 @@ TYPES = (
     "report",
     "thesis",
 )
+# Checks of a field's shape and of the reference's whole reading, each a
+# sign that a field holds what belongs elsewhere or was guessed (the failure
+# classes of issue 16: PDF hyphenation, designators and source details left
+# in titles, residue in containers, corporate names split as persons, a
+# number read as the year, a part read as an article).
+SHAPES = (
+    "a hyphen before a space",
+    "a square bracket inside",
+    "a bracket with a number inside",
+    "source words inside",
+    "publisher words inside",
+    "ends in a place",
+    "a month inside",
+    "an organisation word in a personal name",
+    "a group name",
+    "year out of range",
+    "other years in the text",
+    "a number word before the year",
+    "pages reversed or too many",
+    "conference words, not a conference paper",
+    "a conference paper without conference words",
+    "thesis words, not a thesis",
+    "report words, not a report",
+    "in a book, not a part",
+    "a journal article without numbers",
+    "a part without a container",
+    "no author",
+    "a place read from brackets",
+    "words in no field",
+    "a word in no field beside it",
+)
 FEATURES = (
     "bias",
     "model kept",
@@ -77,8 +113,17 @@ FEATURES = (
     "digits inside",
     "rules found every part",
     "an identifier found",
+    *SHAPES,
     *(f"style {style}" for style in STYLES),
     *(f"type {kind}" for kind in TYPES),
+)
+# The inputs that measure how unsure the labeller is (from its marginal
+# probabilities): the less sure it is, the likelier a field is wrong, so
+# their weights are kept at 0 or above (``fit``).
+UNSURE = tuple(
+    index
+    for index, name in enumerate(FEATURES)
+    if name.startswith(("model unsure", "model doubts", "model sees"))
 )
 # The model's labels a variable's words carry.
 LABELS = {
@@ -96,6 +141,79 @@ WHOLE = ("author", "title", "container-title", "issued", "volume", "page")
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 RANGE = re.compile(r"\d+\s*[-\u2010-\u2015]\s*\d+")
 LINK = re.compile(r"https?:|www\.|\bdoi\b", re.IGNORECASE)
+HYPHEN_SPACE = re.compile(r"[^\W\d_][-\u00ad]\s+[^\W\d_]")
+NUMBERED_BRACKET = re.compile(r"\([^()]*\d[^()]*\)")
+SOURCE_WORDS = re.compile(
+    r"(?:\bIn:|\b(?:vol|pp|eds?|edn)\.|\b(?:Available|Retrieved|Accessed|Cited"
+    r"|Publication\s+No|Art\.?\s*No|Issue|Suppl|version\s+\d[\w.]*)\b)",
+    re.IGNORECASE,
+)
+PUBLISHER_WORDS = re.compile(
+    r"\b(?:Press|Books|Publishers?|Publishing|Publications|Verlag|Wiley|Springer"
+    r"|Elsevier|Routledge|Sage|Univ\.|University|UP)\b"
+    r"|\bU\s+of\s+[A-Z][\w ]{1,30}?\s+P\b"
+)
+ENDS_IN_PLACE = re.compile(r",\s*(?:[A-Z][a-z]+|[A-Z]{2,3})\.?$")
+MONTH_INSIDE = re.compile(rf"\b{MONTH}(?=\s|$)")
+ORGANISATION = re.compile(
+    r"\b(?:Institutes?|Institution|Association|Organi[sz]ation|Department|Ministry"
+    r"|Society|Committee|Commission|Council|Academy|Academies|Agency|Cent(?:er|re)s?"
+    r"|College|Group|Collaborators?|Consortium|Foundation|Service|Board|Office"
+    r"|Network|Federation|Union|University|National|International|Health|Medicine"
+    r"|Sciences?|Research|Hospital|Trust|Programme|Program|Initiative|Alliance"
+    r"|Investigators|Study|Task|Force)\b"
+)
+CONFERENCE_WORDS = re.compile(
+    r"\b(?:proc|proceedings|conference|conf|symposium|congress|meeting|workshop"
+    r"|colloquium|advances\s+in)\b",
+    re.IGNORECASE,
+)
+THESIS_WORDS = re.compile(
+    r"\b(?:thesis|dissertation|diss\.|ph\.?\s?d|doctoral|master['\u2019]?s"
+    r"|th\u00e8se|tesis|tesi|proefschrift|habilitation)",
+    re.IGNORECASE,
+)
+REPORT_WORDS = re.compile(
+    r"\b(?:report|guidelines?|technical|working\s+paper|white\s+paper"
+    r"|publication\s+no)\b",
+    re.IGNORECASE,
+)
+IN_BOOK = re.compile(r"(?:^|[.,;\u201d\"']\s*)In:?\s+(?=[^\W\d_])")
+BEFORE_YEAR = re.compile(
+    r"\b(?:abstract|no|nr|art|article|number|p|pp|issue)\.?:?\s*#?\s*$", re.IGNORECASE
+)
+PARTS = ("chapter", "paper-conference")
+# Words a reference holds outside its fields: what the styles print around
+# them ("vol.", "In:", "Available from") and the months of dates.
+GLUE = (
+    KEYWORDS
+    | MONTH_WORDS
+    | {
+        "from",
+        "the",
+        "of",
+        "at",
+        "on",
+        "to",
+        "for",
+        "with",
+        "an",
+        "accessed",
+        "cited",
+        "updated",
+        "published",
+        "epub",
+        "ahead",
+        "print",
+        "nd",
+        "date",
+        "vols",
+        "pages",
+        "page",
+        "n",
+        "s",
+    }
+)
 
 
 def _unsure(probability: float) -> float:
@@ -103,8 +221,12 @@ def _unsure(probability: float) -> float:
     return min(-math.log(max(probability, 1e-6)), 5.0)
 
 
+NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _squeezed(text: str) -> str:
-    return "".join(char for char in text.casefold() if char.isalnum())
+    """Only the letters and digits of ``text``, case folded."""
+    return NOT_ALNUM.sub("", text.casefold())
 
 
 def _spans(variable: str, value) -> list[str]:
@@ -119,19 +241,20 @@ def _spans(variable: str, value) -> list[str]:
     return [str(value)]
 
 
-def _belief(variable: str, value, labelling) -> tuple[float, float, float]:
+def _belief(
+    variable: str, value, labelling, seen: "Reading | None" = None
+) -> tuple[float, float, float, bool]:
     """(found, the model's lowest belief that the value's tokens carry the
-    variable's labels, its highest belief that a token beside them does)."""
+    variable's labels, its highest belief that a token beside them does,
+    whether a token beside them is a word of no field)."""
     labels = LABELS.get(variable)
     if labelling is None or not labels or value is None:
-        return 0.0, 1.0, 0.0
-    words = [_squeezed(token) for token in labelling.tokens]
-    joined, owner = "", []
-    for index, word in enumerate(words):
-        joined += word
-        owner += [index] * len(word)
-    found, low, beside = True, 1.0, 0.0
-    count = len(words)
+        return 0.0, 1.0, 0.0, False
+    if seen is None or seen.labelling is not labelling:
+        seen = reading({}, "", labelling)
+    joined, owner, uncovered = seen.joined, seen.owner, seen.uncovered
+    found, low, beside, near = True, 1.0, 0.0, False
+    count = len(labelling.tokens)
     for piece in _spans(variable, value):
         piece = _squeezed(piece)
         at = joined.find(piece) if piece else -1
@@ -144,7 +267,199 @@ def _belief(variable: str, value, labelling) -> tuple[float, float, float]:
         for index in (first - 1, last + 1):
             if 0 <= index < count and variable not in ("volume", "issue", "page"):
                 beside = max(beside, labelling.belief(labels, index))
-    return float(not found), low, beside
+                near = near or uncovered[index]
+    return float(not found), low, beside, near
+
+
+@dataclass
+class Reading:
+    """What the checks read once a reference: the model's ``labelling``,
+    its tokens' letters and digits run together (``joined``, with the token
+    each character comes from, ``owner``), which tokens are words of no
+    field of the result (``uncovered``), and the ``SHAPES`` checks of the
+    whole reading (``whole``, in the order of ``_whole``)."""
+
+    labelling: object
+    joined: str
+    owner: list[int]
+    uncovered: list[bool]
+    whole: list[float]
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, int):
+        return [str(value)]
+    return []
+
+
+def reading(result: dict, text: str, labelling) -> Reading:
+    """The ``Reading`` of a reference's ``text`` and its ``result``."""
+    held = _squeezed(
+        " ".join(
+            s for key, value in result.items() if key != "type" for s in _strings(value)
+        )
+    )
+    joined, owner, uncovered = "", [], []
+    for index, token in enumerate(labelling.tokens if labelling is not None else ()):
+        word = _squeezed(token)
+        joined += word
+        owner += [index] * len(word)
+        letters = sum(char.isalpha() for char in word)
+        uncovered.append(letters >= 2 and word not in GLUE and word not in held)
+    return Reading(labelling, joined, owner, uncovered, _whole(result, text, uncovered))
+
+
+def _whole(result: dict, text: str, uncovered: list[bool]) -> list[float]:
+    """The ``SHAPES`` checks of a reference's whole reading (from "year out
+    of range"), but for "a word in no field beside it" (``_checks``)."""
+    kind = result.get("type", "")
+    container = str(result.get("container-title", ""))
+    title = str(result.get("title", ""))
+    parts = (result.get("issued") or {}).get("date-parts") or [[]]
+    year = parts[0][0] if parts and parts[0] else None
+    inside = set(YEAR.findall(f"{title} {container}"))
+    other_years = len(set(YEAR.findall(text)) - inside - {str(year)})
+    before_year = False
+    if year is not None:
+        at = text.find(str(year))
+        before_year = at > 0 and bool(BEFORE_YEAR.search(text[:at]))
+    ends = re.fullmatch(r"(\d+)-(\d+)", str(result.get("page", "")))
+    reversed_pages = bool(ends) and not 0 <= int(ends[2]) - int(ends[1]) <= 300
+    place = str(result.get("publisher-place", ""))
+    thesis_words = THESIS_WORDS.search(text) or THESIS_WORDS.search(
+        str(result.get("genre", ""))
+    )
+    return [
+        float(year is not None and not 1800 <= int(year) <= date.today().year + 1),
+        float(min(other_years, 2)),
+        float(before_year),
+        float(reversed_pages),
+        float(bool(CONFERENCE_WORDS.search(container)) and kind != "paper-conference"),
+        float(kind == "paper-conference" and not CONFERENCE_WORDS.search(container)),
+        float(bool(thesis_words) and kind != "thesis"),
+        float(bool(REPORT_WORDS.search(f"{title} {text}")) and kind != "report"),
+        float(bool(IN_BOOK.search(text)) and kind not in PARTS),
+        float(
+            kind == "article-journal"
+            and not any(key in result for key in ("volume", "issue", "page"))
+        ),
+        float(kind in PARTS and not container),
+        float(not result.get("author")),
+        float(bool(place) and f"({place})" in text),
+        math.log1p(sum(uncovered)),
+    ]
+
+
+def _checks(variable: str, value, result: dict, seen: Reading | None, near) -> list:
+    """The ``SHAPES`` checks of one variable (``near``: whether a token
+    beside its value in the text is a word of no field)."""
+    text = ""
+    if isinstance(value, str):
+        text = value
+    if variable == "type":  # a type is shown by its container
+        text = str(result.get("container-title", ""))
+    names = value if variable in ("author", "editor") and value else []
+    if names:
+        text = " ".join(n.get("family", n.get("literal", "")) for n in names)
+    personal = [n for n in names if "literal" not in n]
+    whole = seen.whole if seen is not None else _whole(result, "", [])
+    return [
+        float(bool(HYPHEN_SPACE.search(text))),
+        float("[" in text or "]" in text),
+        float(bool(NUMBERED_BRACKET.search(text))),
+        float(bool(SOURCE_WORDS.search(text))),
+        float(bool(PUBLISHER_WORDS.search(text)) and variable != "publisher"),
+        float(bool(ENDS_IN_PLACE.search(text)) and not names),
+        float(bool(MONTH_INSIDE.search(text)) and variable != "issued"),
+        float(
+            any(
+                ORGANISATION.search(f"{n.get('family', '')} {n.get('given', '')}")
+                for n in personal
+            )
+        ),
+        float(any("literal" in n for n in names)),
+        *whole,
+        float(near),
+    ]
+
+
+def _quoted(text: str) -> str:
+    return f"\u201c{text[:40] + '...' if len(text) > 43 else text}\u201d"
+
+
+def shape_doubts(result: dict, text: str) -> list[str]:
+    """The ``needs_review`` entries ("variable: reason") of the shape checks
+    that are signs enough on their own: each names a field that holds what
+    belongs elsewhere in few of the entirely right references of the
+    training folds and development sets (the review model, fitted on folds
+    whose gold shares the normalisers, cannot learn them). ``text``: the
+    reference's text as read."""
+    doubts = []
+    names = [n for n in result.get("author") or () if "literal" not in n]
+    for name in names:
+        found = ORGANISATION.search(f"{name.get('family', '')} {name.get('given', '')}")
+        if found:
+            doubts.append(
+                f"author: a personal name holds {_quoted(found.group(0))}; "
+                "a group's name may have been split into persons"
+            )
+            break
+    title = str(result.get("title", ""))
+    if found := re.search(r"\[[^\]]*\]?", title):
+        doubts.append(
+            f"title: holds {_quoted(found.group(0))}; what a bracket says "
+            "the reference is belongs in its type"
+        )
+    elif found := SOURCE_WORDS.search(title):
+        doubts.append(
+            f"title: holds {_quoted(found.group(0))}, words of the source "
+            "rather than of a title"
+        )
+    container = str(result.get("container-title", ""))
+    place = str(result.get("publisher-place", ""))
+    if found := PUBLISHER_WORDS.search(container):
+        doubts.append(
+            f"container-title: holds {_quoted(found.group(0))}; "
+            "the publisher may have been read into it"
+        )
+        if not result.get("publisher"):
+            doubts.append("publisher: none found; it may be in the container")
+        if result.get("type") == "article-journal":
+            doubts.append(
+                "type: a journal article whose container names a publisher "
+                "(a book's part?)"
+            )
+    elif found := SOURCE_WORDS.search(container):
+        doubts.append(
+            f"container-title: holds {_quoted(found.group(0))}, words of the "
+            "source rather than of its name"
+        )
+    elif found := ENDS_IN_PLACE.search(container):
+        doubts.append(
+            f"container-title: ends in {_quoted(found.group(0).strip(', '))}, "
+            "perhaps a place"
+        )
+    elif container and (
+        place.count("(") != place.count(")") or (place and f"({place})" in text)
+    ):
+        doubts.append(
+            f"container-title: the place {_quoted(place)} was read from "
+            "brackets; they may end the container's name"
+        )
+    if result.get("type") == "chapter" and (
+        CONFERENCE_WORDS.search(container) or YEAR.search(container)
+    ):
+        doubts.append(
+            "type: a chapter, but the book's title reads like a conference's "
+            "proceedings (a paper-conference?)"
+        )
+    return doubts
 
 
 def _names_doubts(names: list[dict]) -> list[float]:
@@ -167,14 +482,17 @@ def _names_doubts(names: list[dict]) -> list[float]:
     return [float(odd), float(bare), float(split)]
 
 
-def _residue(variable: str, value) -> list[float]:
-    """Signs in a value that a normaliser left something in it, or guessed."""
+def _residue(variable: str, value, result: dict) -> list[float]:
+    """Signs in a value that a normaliser left something in it, or guessed
+    (for the type, in the container that shows it)."""
     if value is None:
         return [0.0] * 9
     names = [0.0, 0.0, 0.0]
     text = ""
     if variable == "author":
         names = _names_doubts(value)
+    elif variable == "type":
+        text = str(result.get("container-title", ""))
     elif not isinstance(value, dict):
         text = str(value)
     number = variable in ("volume", "issue", "page")
@@ -205,14 +523,15 @@ def features(
     others_differ: int,
     style: str,
     rules_doubt: bool,
+    seen: Reading | None = None,
 ) -> list[float]:
     """The predictor's inputs for one variable of one reference, in the
-    order of ``FEATURES``."""
+    order of ``FEATURES`` (``seen``: the reference's ``reading``)."""
     in_rules, in_model = variable in rules, variable in model
     differ = in_rules and in_model and not agree
     rules_kept = not model_kept
     value = result.get(variable)
-    missing, low, beside = _belief(variable, value, labelling)
+    missing, low, beside, near = _belief(variable, value, labelling, seen)
     probability = labelling.probability if labelling is not None else 1.0
     return [
         1.0,
@@ -233,9 +552,10 @@ def features(
         missing,
         _unsure(low),
         _unsure(1.0 - beside),
-        *_residue(variable, value),
+        *_residue(variable, value, result),
         float(all(part in rules for part in WHOLE) and not rules_doubt),
         float(any(name in result for name in ("DOI", "PMID", "PMCID"))),
+        *_checks(variable, value, result, seen, near),
         *(float(style == name) for name in STYLES),
         *(float(result.get("type") == kind) for kind in TYPES),
     ]
@@ -271,6 +591,16 @@ REFERENCE_FEATURES = (
     "likeliest",
     "sum",
     "readers doubt it",
+)
+
+
+# The reference model's inputs that say how likely its fields are wrong:
+# the likelier they are, the likelier the reference holds a wrong one
+# (weights kept at 0 or above).
+LIKELIER = tuple(
+    index
+    for index, name in enumerate(REFERENCE_FEATURES)
+    if name.endswith("likely wrong") or name in ("likeliest", "sum")
 )
 
 
@@ -328,9 +658,29 @@ def doubted(likely: dict[str, float], doubted_already: bool) -> set[str]:
     )
 
 
-def fit(rows: list[tuple[list[float], bool, float]], ridge: float = 1.0) -> list[float]:
+def fit(
+    rows: list[tuple[list[float], bool, float]],
+    ridge: float = 1.0,
+    positive: tuple[int, ...] = (),
+) -> list[float]:
     """Logistic-regression weights for ``rows`` of (features, wrong, weight),
-    by Newton's method with a small ridge penalty (not on the bias)."""
+    by Newton's method with a small ridge penalty (not on the bias); the
+    weights of the features at ``positive`` are kept at 0 or above (those
+    the fit would make negative are left out and the rest fitted again)."""
+    left_out: set[int] = set()
+    while True:
+        kept = [
+            ([0.0 if i in left_out else x for i, x in enumerate(inputs)], *rest)
+            for inputs, *rest in rows
+        ]
+        coefficients = _newton(kept, ridge)
+        negative = {i for i in positive if coefficients[i] < 0} - left_out
+        if not negative:
+            return coefficients
+        left_out |= negative
+
+
+def _newton(rows: list[tuple[list[float], bool, float]], ridge: float) -> list[float]:
     size = len(rows[0][0])
     coefficients = [0.0] * size
     for _ in range(25):

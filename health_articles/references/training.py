@@ -38,7 +38,7 @@ import pycrfsuite
 
 from . import review, sequence
 from .learned import from_segments
-from .parser import parse_reference
+from .parser import parse_reference, split_references
 from .sequence import MODEL_PATH, Segment, features, tokenise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,12 +187,18 @@ VARIABLE = {
 }
 DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
 # The project's sets the review model is also fitted on: the seed article's
-# and the other styles' references (the held-out sets are never used).
-DEVELOPMENT_SETS = ("seed", "styles")
+# and the other styles' references, and ``tuning`` (written for this, in the
+# kinds issue 16 lists); the held-out sets are never used. Their gold was
+# written by hand, so they show what the folds cannot: where the normalisers
+# both readers share go wrong (the folds' gold is AnyStyle's labels put
+# through the same normalisers).
+DEVELOPMENT_SETS = ("seed", "styles", "tuning")
 CITATIONS = ROOT / "tests/data/citations"
 # The threshold is the lowest that flags at most this share of the entirely
-# right references of the cross-validation folds (the target is 20%).
-FLAGGED_RIGHT = 0.15
+# right references of the cross-validation folds (the target is 20%: the
+# folds' right references are flagged more often than held-out sets' are,
+# their gold being what AnyStyle's labels give, and 0.18 leaves a margin).
+FLAGGED_RIGHT = 0.18
 # ... and the fields named in a flagged reference are those likely enough
 # to name this share of the wrong fields that naming all of them would.
 NAMED_IN_FLAGGED = 0.97
@@ -266,7 +272,8 @@ def _review_cases(items, fields, development: bool = False) -> list[dict]:
     cases = []
     for text, gold in items:
         inputs: dict = {}
-        parsed = parse_reference(text, inputs)
+        # As a paste is read (``parse_references``): a text's lines joined.
+        parsed = parse_reference(" ".join(split_references(text)), inputs)
         wrong = {VARIABLE.get(k, k) for k in wrong_fields(parsed.csl, gold, fields)}
         flagged = {entry.split(":")[0] for entry in parsed.needs_review}
         cases.append(
@@ -361,7 +368,7 @@ def fit_review(cases: list[dict]) -> dict:
                 and review.reader(case["inputs"][variable]) == reader
             ]
             if rows:
-                weights[variable][reader] = review.fit(rows)
+                weights[variable][reader] = review.fit(rows, positive=review.UNSURE)
     for case in cases:
         case["likely"] = {
             variable: review.logistic(weights[variable][review.reader(inputs)], inputs)
@@ -376,7 +383,10 @@ def fit_review(cases: list[dict]) -> dict:
         for case in cases
         if case["likely"]
     ]
-    fitted = {"weights": weights, "reference": review.fit(rows)}
+    fitted = {
+        "weights": weights,
+        "reference": review.fit(rows, positive=review.LIKELIER),
+    }
     folds = [case for case in cases if not case["development"]]
     reference = 0.99
     for step in range(99, 0, -1):

@@ -7,8 +7,12 @@ import random
 
 import pytest
 
-from health_articles.references import review, sequence, training
-from health_articles.references.parser import parse_references
+from health_articles.references import parser, review, sequence, training
+from health_articles.references.parser import (
+    PREPRINT_SETTLES,
+    parse_reference,
+    parse_references,
+)
 
 CLEAN = [
     "Nguyen T, Hall M, Oakes B. Exercise for hip osteoarthritis: a randomised "
@@ -48,19 +52,118 @@ class UnsureOf:
         return getattr(self.tagger, name)
 
 
-def test_a_field_the_model_is_unsure_of_is_named(monkeypatch):
-    """The same clean reference, but the model's marginal probability for its
-    title tokens is low: the title is named, with how sure the model is."""
-    text = CLEAN[0]
+# An IEEE reference the rules do not read (the model's reading is kept).
+IEEE = (
+    "J. Schmidhuber, \u201cDeep learning in neural networks: An overview,\u201d "
+    "Neural Netw., vol. 61, pp. 85\u2013117, Jan. 2015."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "variable"),
+    [
+        (IEEE, "title", "title"),
+        (IEEE, "author", "author"),
+        (IEEE, "pages", "page"),
+        (CLEAN[0], "author", "author"),
+    ],
+)
+def test_a_field_the_model_is_unsure_of_is_named(monkeypatch, text, label, variable):
+    """The same clean reference, but the model's marginal probability for
+    the tokens of one field is low: that field is named, with how sure the
+    model is."""
     assert parse_references(text)[0].needs_review == []
-    unsure = UnsureOf(sequence.tagger(), "title", 0.1)
+    unsure = UnsureOf(sequence.tagger(), label, 0.1)
     monkeypatch.setattr(sequence, "tagger", lambda: unsure)
     (parsed,) = parse_references(text)
-    assert parsed.csl["title"].startswith("Exercise for hip osteoarthritis")
     entries = {e.split(":")[0]: e for e in parsed.needs_review}
-    assert "title" in entries
-    assert "10% sure" in entries["title"]
-    assert "author" not in entries
+    assert variable in entries
+    assert "10% sure" in entries[variable]
+
+
+def test_the_less_sure_the_model_the_likelier_a_field_is_wrong(monkeypatch):
+    """Where the rules' reading is kept (a clean Vancouver reference), the
+    model's marginals still weigh in: the less sure it is of the title's
+    tokens, the likelier the review model finds the title wrong."""
+    real = sequence.tagger()
+    likely = []
+    for sure in (1.0, 0.3, 0.1):
+        tagger = UnsureOf(real, "title", sure) if sure < 1 else real
+        monkeypatch.setattr(sequence, "tagger", lambda tagger=tagger: tagger)
+        inputs: dict = {}
+        parse_reference(CLEAN[0], inputs)
+        likely.append(review.probability("title", inputs["title"]))
+    assert likely[0] < likely[1] < likely[2]
+    assert likely[2] > 10 * likely[0]
+
+
+def test_shape_doubts_name_what_a_field_should_not_hold():
+    """The checks that name a field on their own: a group's name split into
+    persons, a designator left in a title, a publisher or a place read into
+    a container, a conference's proceedings typed as a book."""
+    doubts = review.shape_doubts(
+        {
+            "type": "chapter",
+            "author": [
+                {"family": "National Heart", "given": "Lung"},
+                {"family": "Institute", "given": "Blood"},
+            ],
+            "title": "Recherches sur les substances radioactives [th\u00e8se]",
+            "container-title": "Proc. Annu. Symp., Las",
+        },
+        "",
+    )
+    fields = [entry.split(":")[0] for entry in doubts]
+    assert fields == ["author", "title", "container-title", "type"]
+    assert "\u201cNational\u201d" in doubts[0]
+    assert "\u201cLas\u201d" in doubts[2]
+    (publisher,) = review.shape_doubts(
+        {
+            "type": "book",
+            "container-title": "The Interpretation of Cultures, Basic Books",
+            "publisher": "Basic Books",
+        },
+        "",
+    )
+    assert publisher.startswith("container-title: holds \u201cBooks\u201d")
+    bracketed = review.shape_doubts(
+        {
+            "container-title": "Proc. Adv. Neural Inf. Process. Syst",
+            "publisher-place": "NeurIPS",
+        },
+        "in Proc. Adv. Neural Inf. Process. Syst. (NeurIPS), 2014",
+    )
+    assert [entry.split(":")[0] for entry in bracketed] == ["container-title"]
+    # A group's name read whole, and an ordinary article, raise none.
+    assert (
+        review.shape_doubts(
+            {
+                "type": "article-journal",
+                "author": [{"literal": "National Heart, Lung, and Blood Institute"}],
+                "title": "Exercise for hip osteoarthritis",
+                "container-title": "BMJ",
+                "publisher-place": "Bethesda (MD)",
+            },
+            "",
+        )
+        == []
+    )
+
+
+def test_a_preprint_whose_server_is_found_is_not_said_to_lack_a_container():
+    (parsed,) = parse_references(
+        "A. Writer and B. Other, \u201cA study of things,\u201d 2021, arXiv:2101.00001."
+    )
+    assert parsed.csl["container-title"] == "arXiv"
+    assert not [e for e in parsed.needs_review if e.startswith(PREPRINT_SETTLES)]
+
+
+def test_one_table_of_compared_variables():
+    assert (
+        tuple(v for v in review.COMPARED if v not in review.UNMEASURED)
+        == review.VARIABLES
+    )
+    assert not hasattr(parser, "COMPARED")
 
 
 def test_a_field_the_model_reads_otherwise_is_named_with_its_reading():
@@ -125,6 +228,12 @@ def test_the_shipped_review_model_fits_the_code_and_was_fitted_on_folds():
     unsure = review.FEATURES.index("model unsure")
     for variable in ("author", "title", "container-title", "page"):
         assert fitted["weights"][variable]["model"][unsure] > 0, variable
+    # ... and never the other way round: those inputs' weights are not
+    # negative, nor the reference model's for how likely its fields are wrong.
+    for by_reader in fitted["weights"].values():
+        for weights in by_reader.values():
+            assert all(weights[index] >= 0 for index in review.UNSURE)
+    assert all(fitted["reference"][index] >= 0 for index in review.LIKELIER)
 
 
 def _cases(seed):
