@@ -133,7 +133,9 @@ def test_seed_bmj_forms_e_locator_and_run_together_text():
         assert any(e.startswith("container-title") for e in guessed.needs_review)
 
 
-@pytest.mark.parametrize("name", ["seed", "styles", "holdout", "kinds", "fresh"])
+@pytest.mark.parametrize(
+    "name", ["seed", "styles", "holdout", "kinds", "fresh", "blind"]
+)
 def test_project_sets_stay_as_accurate(name):
     """Fields exact on each of the project's sets: no worse than before the
     learned reader (seed, styles, holdout), at least 0.93 on the kinds the
