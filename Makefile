@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve serve-varnish test bench reference-model lint format install clean
+.PHONY: run serve serve-varnish test bench reference-model lint format messages install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The French catalogues: health_articles/locale (the app's words) and locale/
+# (the site's, templates/), extracted again from the code and compiled; the
+# compiled .mo files are committed (a reusable app ships them compiled).
+MESSAGES_IGNORE := -i .venv -i tests -i bench -i frontend -i deploy -i docs -i static -i media
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l fr $(MESSAGES_IGNORE) --no-obsolete
+	$(BIN)/python manage.py compilemessages -l fr $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -9,6 +9,7 @@ from django.core.validators import validate_slug
 from django.db.models import prefetch_related_objects
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.api.rich_text import APIRichText
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
@@ -52,7 +53,7 @@ STUDY_TYPES = [
     ("Controlled Clinical Trial", _("Controlled clinical trial")),
     ("Observational Study", _("Observational study")),
     ("Case Reports", _("Case report")),
-    ("Review", _("Review")),
+    ("Review", pgettext_lazy("study type", "Review")),
     ("Practice Guideline", _("Practice guideline")),
 ]
 
@@ -353,6 +354,7 @@ class ConditionSectionBlock(blocks.StructBlock):
     epidemiology = blocks.TextBlock(
         label=_("Prevalence"),
         required=False,
+        # xgettext:no-python-format
         help_text=_("Who it affects and how often, e.g. 2-9% of people under 75."),
     )
     symptoms = CitingRichTextBlock(

@@ -13,9 +13,8 @@ FEED_LENGTH = 30
 
 
 class ArticlesFeed(Feed):
-    """RSS 2.0 feed of the site's newest articles."""
-
-    description = _("Newly published health articles.")
+    """RSS 2.0 feed of the site's newest articles, its words in the
+    language of the request (``/fr-ca/feed/``: French)."""
 
     def get_object(self, request, *args, **kwargs):
         self.request = request
@@ -26,7 +25,11 @@ class ArticlesFeed(Feed):
         return site.site_name if site and site.site_name else _("Health articles")
 
     def link(self):
-        return "/"
+        """The site's home in the feed's language."""
+        return reverse("wagtail_serve", args=("",))
+
+    def description(self):
+        return _("Newly published health articles.")
 
     def articles(self):
         return site_articles(self.request)

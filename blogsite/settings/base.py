@@ -276,6 +276,10 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("fr-ca", "Français (Canada)"),
 ]
 USE_TZ = True
+# The site's own words (templates/) in other languages; the apps' are in their
+# own locale/ directories (health_articles/locale). `make messages` extracts
+# both and compiles them.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"

@@ -9,7 +9,8 @@ Numbers follow the first appearance of each citation in the article (see
 ``citations.numbering``), which a link handler, seeing
 one link at a time, cannot know; so ``number_citations`` first writes each
 number into the stored form (``number="3"``, text ``[3]``), and the link
-handler renders that, on the page and in the API, as a link to the entry::
+handler renders that, on the page and in the API, as a link to the entry
+(its label in the language of the request)::
 
     <a href="#ref-abbott2013" class="citation" data-reference-key="abbott2013"
        data-reference-number="3" aria-label="Reference 3">[3]</a>
@@ -18,6 +19,7 @@ handler renders that, on the page and in the API, as a link to the entry::
 import html
 import re
 
+from django.utils.translation import gettext as _
 from wagtail.rich_text import LinkHandler
 from wagtail.rich_text.rewriters import extract_attrs
 
@@ -42,10 +44,11 @@ class CitationLinkHandler(LinkHandler):
                 f'<a href="#{reference_anchor(key)}" class="citation" '
                 f'data-reference-key="{key}">'
             )
+        label = _("Reference %(number)s") % {"number": number}
         return (
             f'<a href="#{reference_anchor(key)}" class="citation" '
             f'data-reference-key="{key}" data-reference-number="{number}" '
-            f'aria-label="Reference {number}">'
+            f'aria-label="{html.escape(label)}">'
         )
 
 

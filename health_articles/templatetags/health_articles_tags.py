@@ -2,11 +2,12 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from wagtail.rich_text import RichText
 from wagtail.templatetags.wagtailcore_tags import richtext
 
 from .. import images, seo
-from ..blocks import CERTAINTY
+from ..blocks import CERTAINTY, STUDY_TYPES
 from ..citations.links import cited_keys, number_citations, reference_anchor
 from ..models import HealthArticleSettings
 from ..references.formatting import csl_locale, formatted_references
@@ -30,10 +31,14 @@ def cite(context, keys, *texts):
     )
     if not cited:
         return ""
+    label = _("Reference %(number)s")
     links = format_html_join(
         ", ",
-        '<a href="#{1}" aria-label="Reference {0}">{0}</a>',
-        ((number, reference_anchor(key)) for number, key in cited),
+        '<a href="#{1}" aria-label="{2}">{0}</a>',
+        (
+            (number, reference_anchor(key), label % {"number": number})
+            for number, key in cited
+        ),
     )
     return format_html('<sup class="citation">[{}]</sup>', links)
 
@@ -75,6 +80,13 @@ def certainty_label(value):
 def certainty_meaning(value):
     """What a GRADE level tells a reader, in a line."""
     return CERTAINTY[value][1] if value in CERTAINTY else ""
+
+
+@register.simple_tag
+def study_type_labels(values):
+    """A treatment's study types as readers read them, in their language."""
+    labels = dict(STUDY_TYPES)
+    return ", ".join(str(labels.get(value, value)) for value in values)
 
 
 @register.simple_tag(takes_context=True)
