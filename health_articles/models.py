@@ -265,6 +265,8 @@ class HealthArticleIndexPageMixin(models.Model):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.get_articles(), self.articles_per_page)
         context["articles"] = paginator.get_page(request.GET.get("page"))
+        # The page in each language (its language switcher).
+        context["translations"] = seo.translations(self, request)
         return context
 
 
@@ -534,6 +536,8 @@ class HealthArticlePageMixin(models.Model):
         context["related_articles"] = [
             page for page, *_shared in related_articles(self, candidates)
         ]
+        # The page in each language (its language switcher, hreflang links).
+        context["translations"] = seo.translations(self, request)
         return context
 
 

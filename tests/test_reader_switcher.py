@@ -1,11 +1,14 @@
 """The reader pages' language switcher and <html lang>: an article and the
 home page link to each language they are live and public in (a nav with an
 aria-label, hreflang and lang on the links, the current language marked
-with aria-current), and every reader page, tag pages under /fr-ca/ too,
-says its language."""
+with aria-current), at the canonical URLs the page head names as its
+alternates, and every reader page, tag pages under /fr-ca/ too, says its
+language."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, PageViewRestriction
 
 from .helpers import publish
@@ -15,6 +18,8 @@ pytestmark = pytest.mark.django_db
 
 FRENCH_TITLE = "Massothérapie et douleur à la hanche"
 FRENCH_URL = "/fr-ca/massotherapie-hanche/"
+# The site's address (the pages' canonical URLs are absolute).
+SITE = "http://localhost"
 
 
 @pytest.fixture
@@ -58,8 +63,8 @@ def test_the_article_links_to_its_translation_and_marks_its_own(
     links, soup = switcher(client, article.url)
     assert soup.html["lang"] == "en"
     assert links == [
-        (article.url, "en", "en", "page", "English"),
-        (FRENCH_URL, "fr-ca", "fr-ca", None, "Français (Canada)"),
+        (SITE + article.url, "en", "en", "page", "English"),
+        (SITE + FRENCH_URL, "fr-ca", "fr-ca", None, "Français (Canada)"),
     ]
     assert_accessible_structure(soup)
 
@@ -69,28 +74,29 @@ def test_the_french_article_links_back(client, article, french):
     assert soup.html["lang"] == "fr-ca"
     assert soup.h1.get_text(strip=True) == FRENCH_TITLE
     assert links == [
-        (article.url, "en", "en", None, "English"),
-        (FRENCH_URL, "fr-ca", "fr-ca", "page", "Français (Canada)"),
+        (SITE + article.url, "en", "en", None, "English"),
+        (SITE + FRENCH_URL, "fr-ca", "fr-ca", "page", "Français (Canada)"),
     ]
     # The other languages' links are the alternates the page head names.
     alternates = {
-        link["hreflang"] for link in soup.select('link[rel="alternate"][hreflang]')
+        (link["hreflang"], link["href"])
+        for link in soup.select('link[rel="alternate"][hreflang]')
     }
-    assert alternates == {"en", "fr-ca"}
+    assert alternates == {(hreflang, href) for href, hreflang, *_ in links}
     assert_accessible_structure(soup)
 
 
 def test_the_home_page_links_to_the_home_in_each_language(client, article, french):
     links, soup = switcher(client, "/")
     assert [(href, current) for href, _, _, current, _ in links] == [
-        ("/", "page"),
-        ("/fr-ca/", None),
+        (f"{SITE}/", "page"),
+        (f"{SITE}/fr-ca/", None),
     ]
     links, soup = switcher(client, "/fr-ca/")
     assert soup.html["lang"] == "fr-ca"
     assert [(href, current) for href, _, _, current, _ in links] == [
-        ("/", None),
-        ("/fr-ca/", "page"),
+        (f"{SITE}/", None),
+        (f"{SITE}/fr-ca/", "page"),
     ]
 
 
@@ -130,3 +136,42 @@ def test_tag_pages_say_their_language(client, article, french):
     ]:
         soup = parse(get_page(client, url))
         assert soup.html["lang"] == language, url
+
+
+def test_the_switcher_costs_the_same_queries_for_more_languages(
+    client, article, french, settings
+):
+    """An article and the home read their translations once (``seo``'s, in
+    the page's get_context), for the switcher and the page head alike: the
+    same queries for one translation as for three, the links in the order
+    of the site's languages."""
+
+    def queries(url):
+        client.get(url)  # what the process keeps (the sites' root paths), read
+        with CaptureQueriesContext(connection) as captured:
+            links, _soup = switcher(client, url)
+        return len(captured), [hreflang for _href, hreflang, *_ in links]
+
+    article_queries, languages = queries(article.url)
+    assert languages == ["en", "fr-ca"]
+    home_queries, languages = queries("/")
+    assert languages == ["en", "fr-ca"]
+    settings.WAGTAIL_CONTENT_LANGUAGES = settings.LANGUAGES = [
+        *settings.LANGUAGES,
+        ("es", "Español"),
+        ("de", "Deutsch"),
+    ]
+    for code in ("es", "de"):
+        locale = Locale.objects.create(language_code=code)
+        publish(article.get_parent().specific.copy_for_translation(locale))
+        publish(article.copy_for_translation(locale))
+    everyone = ["en", "fr-ca", "es", "de"]
+    assert queries(article.url) == (article_queries, everyone)
+    assert queries("/") == (home_queries, everyone)
+    links, _soup = switcher(client, "/de/")
+    assert [(hreflang, name) for _href, hreflang, _lang, _current, name in links] == [
+        ("en", "English"),
+        ("fr-ca", "Français (Canada)"),
+        ("es", "Español"),
+        ("de", "Deutsch"),
+    ]

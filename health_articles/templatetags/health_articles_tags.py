@@ -3,6 +3,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from wagtail.coreutils import get_content_languages
 from wagtail.rich_text import RichText
 from wagtail.templatetags.wagtailcore_tags import richtext
 
@@ -132,9 +133,39 @@ def picture(image, use, rendition, sizes="100vw", css_class="", alt=None):
 def seo_tags(context, page):
     """The canonical link, the Open Graph and Twitter card tags and the
     ``hreflang`` links to its translations of an article, as the API's
-    ``seo`` and ``translations`` give them."""
-    request = context["request"]
+    ``seo`` and ``translations`` give them (the latter read by the page's
+    ``get_context``)."""
     return {
-        "seo": seo.seo(page, request),
-        "translations": seo.translations(page, request),
+        "seo": seo.seo(page, context["request"]),
+        "translations": context["translations"],
+    }
+
+
+@register.inclusion_tag(
+    "health_articles/includes/language_switcher.html", takes_context=True
+)
+def language_switcher(context):
+    """Links to the page in each language it is live and public in: the
+    context's ``translations`` (``seo.translations``, read once by the page's
+    ``get_context``, whatever the number of languages), in the order of
+    WAGTAIL_CONTENT_LANGUAGES (those it names), each named in its own
+    language there and the page's own marked current; none where it has one
+    language."""
+    languages = get_content_languages()
+    order = list(languages)
+    page = context["page"]
+    translations = sorted(
+        (t for t in context["translations"] if t["locale"] in languages),
+        key=lambda translation: order.index(translation["locale"]),
+    )
+    return {
+        "links": [
+            {
+                "url": translation["url"],
+                "code": translation["locale"],
+                "name": languages[translation["locale"]],
+                "current": translation["id"] == page.pk,
+            }
+            for translation in translations
+        ]
     }

@@ -19,6 +19,14 @@ def hip_article(demo_content):
     return HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
 
 
+BOXES = "elements => elements.map(e => e.getBoundingClientRect().toJSON())"
+
+
+def style(locator, name):
+    """A computed style of the element ``locator`` finds."""
+    return locator.evaluate(f"e => getComputedStyle(e).{name}")
+
+
 def check(page, url, ready):
     page.goto(url)
     page.locator(ready).first.wait_for()
@@ -81,6 +89,18 @@ def test_french_article_page(page, live_server, bilingual_demo):
     check(page, live_server.url + urlsplit(french.url).path, "section.references li")
     assert page.locator("html").get_attribute("lang") == "fr-ca"
     assert page.locator("nav.language-switcher a[aria-current=page]").count() == 1
+    # The switcher is a line of languages, the current one marked to the eye.
+    links = page.locator("nav.language-switcher a")
+    current = page.locator("nav.language-switcher a[aria-current=page]")
+    other = page.locator("nav.language-switcher a:not([aria-current])")
+    tops = {round(box["y"]) for box in links.evaluate_all(BOXES)}
+    assert links.count() == 2 and len(tops) == 1
+    assert style(page.locator("nav.language-switcher li").first, "listStyleType") == (
+        "none"
+    )
+    assert (style(current, "fontWeight"), style(other, "fontWeight")) == ("700", "400")
+    assert style(current, "borderBottomStyle") == "solid"
+    assert style(other, "borderBottomStyle") == "none"
 
 
 def test_french_tag_page(page, live_server, bilingual_demo):
