@@ -1,6 +1,7 @@
 import io
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -250,6 +251,71 @@ def test_the_french_article_in_the_api_and_as_a_page(client, hip):
     assert '<html lang="fr-ca">' in html
     assert "Arthrose de la hanche" in html
     assert 'data-reference-key="ahuja2020"' in html
+
+
+FRENCH_TAGS = [
+    "arthrose",
+    "douleur articulaire",
+    "douleur à la hanche",
+    "massothérapie",
+]
+ENGLISH_TAGS = ["benefits of massage therapy", "hip pain", "joint pain"]
+FRENCH_DISCLAIMER = "Cet article présente de l’information générale."
+ENGLISH_DISCLAIMER = "This article is general information."
+
+
+def page_text(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_the_french_article_has_french_tags_and_disclaimer(client, hip):
+    """The French translation's own tags and disclaimer (the demo's
+    translation data: wagtail-localize offers neither), the English
+    article's unchanged."""
+    french = HealthArticlePage.objects.get(slug=FRENCH)
+    assert sorted(french.tags.names()) == FRENCH_TAGS
+    assert sorted(hip.tags.names()) == ENGLISH_TAGS
+    assert french.disclaimer.startswith(f"<p>{FRENCH_DISCLAIMER}")
+    assert french.live and not french.has_unpublished_changes
+    in_french = page_text(client, f"/fr-ca/{FRENCH}/")
+    assert FRENCH_DISCLAIMER in in_french and ENGLISH_DISCLAIMER not in in_french
+    assert quote("/fr-ca/tags/massothérapie/") in in_french
+    in_english = page_text(client, f"/{HIP}/")
+    assert ENGLISH_DISCLAIMER in in_english and FRENCH_DISCLAIMER not in in_english
+
+
+def test_tags_are_french_in_french_and_english_in_english(client, hip):
+    """Tag pages, feeds and the tags API list the French tags for fr-ca and
+    the English ones for en, never the other language's."""
+    french = HealthArticlePage.objects.get(slug=FRENCH)
+    for url in ("/fr-ca/tags/", f"/fr-ca/{FRENCH}/"):
+        text = page_text(client, url)
+        assert all(f">{tag}</a>" in text for tag in FRENCH_TAGS), url
+        assert not any(f">{tag}</a>" in text for tag in ENGLISH_TAGS), url
+    english_index = page_text(client, "/tags/")
+    assert all(f">{tag}</a>" in english_index for tag in ENGLISH_TAGS)
+    assert not any(f">{tag}</a>" in english_index for tag in FRENCH_TAGS)
+    french_tag = page_text(client, "/fr-ca/tags/douleur-à-la-hanche/")
+    assert "Articles sur «\u00a0douleur à la hanche\u00a0»" in french_tag
+    assert french.title in french_tag
+    assert client.get("/fr-ca/tags/hip-pain/").status_code == 404
+    assert client.get("/tags/douleur-à-la-hanche/").status_code == 404
+    feed = page_text(client, "/fr-ca/tags/massothérapie/feed/")
+    assert french.title in feed
+    assert sorted(re.findall(r"<category>(.*?)</category>", feed)) == FRENCH_TAGS
+    feed = page_text(client, "/feed/")
+    assert set(re.findall(r"<category>(.*?)</category>", feed)) >= set(ENGLISH_TAGS)
+    assert not set(re.findall(r"<category>(.*?)</category>", feed)) & set(FRENCH_TAGS)
+
+    def tag_names(**query):
+        return sorted(tag["name"] for tag in api(client, "tags/", **query)["items"])
+
+    assert tag_names(locale="fr-ca") == FRENCH_TAGS
+    english = tag_names(locale="en")
+    assert set(ENGLISH_TAGS) <= set(english) and not set(FRENCH_TAGS) & set(english)
+    assert api(client, "tags/douleur-à-la-hanche/", locale="fr-ca")["count"] == 1
 
 
 def test_a_search_finds_the_articles_of_its_language(client, hip):

@@ -104,7 +104,7 @@ def test_french_article_page(page, live_server, bilingual_demo):
 
 
 def test_french_tag_page(page, live_server, bilingual_demo):
-    check(page, live_server.url + "/fr-ca/tags/hip-pain/", "main li")
+    check(page, live_server.url + "/fr-ca/tags/douleur-à-la-hanche/", "main li")
     assert page.locator("html").get_attribute("lang") == "fr-ca"
 
 
@@ -118,7 +118,7 @@ def test_frontend_french_article(page, frontend, bilingual_demo):
 
 
 def test_frontend_french_tag_page(page, frontend, bilingual_demo):
-    check(page, frontend + "/fr-ca/tags/hip-pain/", "main li")
+    check(page, frontend + "/fr-ca/tags/douleur-à-la-hanche/", "main li")
     assert page.locator("html").get_attribute("lang") == "fr-ca"
 
 

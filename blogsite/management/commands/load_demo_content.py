@@ -124,8 +124,8 @@ class Command(BaseCommand):
         """The pages of ``index`` (itself first) translated as ``path`` says,
         through wagtail-localize, as a translator would in its editor: its
         translation source, a translation of each string it offers, then the
-        translated page, published. A page translated already is left as it
-        is."""
+        translated page with its own tags and disclaimer, published. A page
+        translated already is left as it is."""
         data = json.loads(path.read_text(encoding="utf-8"))
         locale, _ = Locale.objects.get_or_create(language_code=data["locale"])
         pages = {index.slug: index}
@@ -146,7 +146,7 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 translation = self.translate(page, locale, entry["strings"], path)
-                translation.get_latest_revision().publish()
+                self.with_own_fields(translation, entry).publish()
             self.stdout.write(
                 f"{page.title} ({locale.language_code}): “{translation.title}” "
                 + self.style.SUCCESS("created")
@@ -171,6 +171,20 @@ class Command(BaseCommand):
             locale, publish=False
         )
         return translation
+
+    def with_own_fields(self, translation, entry):
+        """The latest revision of ``translation``, given what ``entry`` gives
+        it in its own language besides the strings wagtail-localize offers:
+        its tags (wagtail-localize copies the source's) and a disclaimer (the
+        English article has none of its own to translate)."""
+        if "tags" not in entry and "disclaimer" not in entry:
+            return translation.get_latest_revision()
+        draft = translation.get_latest_revision_as_object()
+        if "tags" in entry:
+            draft.tags.set(entry["tags"])
+        if "disclaimer" in entry:
+            draft.disclaimer = entry["disclaimer"]
+        return draft.save_revision()
 
     def load_second_site(self, path, default_site):
         """The network's second clinic: a site on its own hostname (at the
