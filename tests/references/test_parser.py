@@ -134,7 +134,7 @@ def test_seed_bmj_forms_e_locator_and_run_together_text():
 
 
 @pytest.mark.parametrize(
-    "name", ["seed", "styles", "holdout", "kinds", "fresh", "blind"]
+    "name", ["seed", "styles", "holdout", "kinds", "fresh", "blind", "final"]
 )
 def test_project_sets_stay_as_accurate(name):
     """Fields exact on each of the project's sets: no worse than before the
