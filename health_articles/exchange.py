@@ -1,6 +1,6 @@
 """Articles to and from a JSON document, with nothing lost on the way.
 
-``export_document`` writes every article with its structured data; importing
+``export_document`` writes the articles with their structured data; importing
 that document with ``import_document`` restores it. Import writes nothing
 unless the whole document is valid (one transaction, and the files of the
 images it made deleted again), and names the place of each error.
@@ -11,9 +11,12 @@ with its title, alt text, focal point, tags and collection. Export copies
 the files into an ``images`` folder beside the document, one folder for
 each file's content and the file's own name in it (or, for a document
 written to standard output, names them in the media storage); import reads
-them from the folder it is given and reuses an image with the same content,
-so an image several articles show stays one. The format is described in
-docs/exchange.md.
+them from the folder it is given. Import reuses an image only where it is
+the same image (the same content, title, alt text, focal point, collection
+and tags), so an image several articles show stays one, and never changes
+an image already there. Every article is published once, its links to
+articles later in the document in it. Export only reads the database. The
+format is described in docs/exchange.md.
 """
 
 import datetime
@@ -26,6 +29,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from taggit.models import Tag
 from wagtail.blocks import (
     ListBlock,
@@ -53,7 +57,10 @@ from .models import (
 )
 from .references.keys import repeated_references
 
-FORMAT = "health_articles/1"
+FORMAT = "health_articles/2"
+# The formats import reads: /1 documents gave a body's images and the pages
+# of links by their ids (docs/exchange.md, "Older documents").
+FORMATS = ("health_articles/1", FORMAT)
 PERSON_FIELDS = ["name", "credentials", "job_title", "bio", "profile_url", "same_as"]
 # The keys the editor gives the paragraphs of rich text.
 BLOCK_KEYS = re.compile(r' data-block-key="[^"]*"')
@@ -176,8 +183,12 @@ def _person_entry(person, image_entry):
 
 
 def _site_entry(site, image_entry):
-    """The health article settings of ``site``, its publisher's logo included."""
-    settings = HealthArticleSettings.for_site(site)
+    """The health article settings of ``site``, its publisher's logo included:
+    read, never created (as ``for_site`` would), the model's defaults for a
+    site that has none saved."""
+    settings = HealthArticleSettings.objects.filter(
+        site=site
+    ).first() or HealthArticleSettings(site=site)
     return {
         "site": _site_name(site),
         **{field: getattr(settings, field) for field in SETTINGS_FIELDS},
@@ -215,21 +226,26 @@ def _image_entries(files):
 
 
 def _image_by_id(pk, image_entry):
-    """The entry of the image ``pk`` a body names, or ``pk`` itself for an
-    image that is gone (the block gives None, as it would)."""
+    """The entry of the image ``pk`` a body names, or None (no image) for an
+    image that is gone, as the block reads it: its id could name another
+    image in another database."""
     image = get_image_model().objects.filter(pk=pk).first()
-    return image_entry(image) if image else pk
+    return image_entry(image) if image else None
 
 
 def _image_entry(image, files):
     name = image.file.name
     if files is not None:
+        with image.open_file() as source:
+            content = source.read()
+        # Wagtail's hash, computed here where the image has none yet: not
+        # saved (as image.get_file_hash() would), export writes nothing.
+        digest = image.file_hash or hash_filelike(ContentFile(content))
         # A folder for each content, and the file's own name in it: the
         # same paths from any database, and the same name once imported.
-        name = f"images/{image.get_file_hash()[:16]}/{Path(name).name}"
+        name = f"images/{digest[:16]}/{Path(name).name}"
         (Path(files) / name).parent.mkdir(parents=True, exist_ok=True)
-        with image.open_file() as source:
-            (Path(files) / name).write_bytes(source.read())
+        (Path(files) / name).write_bytes(content)
     focal = None
     if image.has_focal_point():
         focal = {
@@ -591,10 +607,17 @@ class _PageLinks:
 
 
 class _Images:
-    """The images of one import, from the files in the folder ``files``: an
-    image with the same file content is reused where one exists, each file
-    is made an image once, and the files of the images made are listed
-    (``saved``), to be deleted again if the import fails."""
+    """The images of one import, from the files in the folder ``files``.
+
+    An image is reused only where it is the same image: an image this
+    import made from the same entry (file, title, alt text, focal point,
+    collection and tags), or one already in the database with the same
+    file content and that same title, alt text, focal point, collection and
+    tags (those an older entry leaves out aside); any other entry is made a
+    new image, even of the same content (two people's photos may be the
+    same pixels). An image already there is never changed. The files of
+    the images made are listed (``saved``), to be deleted again if the
+    import fails."""
 
     def __init__(self, files):
         self.files = files
@@ -610,21 +633,11 @@ class _Images:
             raise DocumentError(
                 f"{here}.file", f"“{name}” is not in the images' folder"
             )
-        if path in self.made:
-            return self.made[path]
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise DocumentError(
-                f"{here}.file", f"cannot read “{name}”: {exc.strerror}"
-            ) from exc
         image_model = get_image_model()
-        digest = hash_filelike(ContentFile(content))  # as Wagtail's file_hash
-        image = image_model.objects.filter(file_hash=digest).first() or image_model(
-            file=ContentFile(content, name=path.name), file_hash=digest
+        image = image_model(
+            title=_require(value, "title", str, here),
+            description=_optional(value, "alt", str, here, ""),
         )
-        image.title = _require(value, "title", str, here)
-        image.description = _optional(value, "alt", str, here, "")
         focal = _optional(value, "focal_point", dict, here, {})
         for field in ("x", "y", "width", "height"):
             number = focal.get(field)
@@ -633,23 +646,48 @@ class _Images:
                     f"{here}.focal_point.{field}", "expected a whole number"
                 )
             setattr(image, f"focal_point_{field}", number)
+        collection = None
         if value.get("collection") is not None:
-            image.collection = _collection(_strings(value, "collection", here), here)
+            collection = _collection(_strings(value, "collection", here), here)
+            image.collection = collection
         tags = None
         if value.get("tags") is not None:
-            tags = _strings(value, "tags", here, Tag._meta.get_field("name").max_length)
+            names = _strings(
+                value, "tags", here, Tag._meta.get_field("name").max_length
+            )
+            tags = tuple(sorted(set(names)))
         try:
             image.full_clean(exclude=["file", "file_hash", "collection"])
         except ValidationError as exc:
             raise _first_error(exc, here) from exc
-        is_new = image.pk is None
-        image.save()
-        if is_new:
+        fields = {
+            "title": image.title,
+            "description": image.description,
+            **{
+                f"focal_point_{field}": getattr(image, f"focal_point_{field}")
+                for field in ("x", "y", "width", "height")
+            },
+        }
+        key = (path, tuple(fields.values()), collection and collection.pk, tags)
+        if key in self.made:
+            return self.made[key]
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise DocumentError(
+                f"{here}.file", f"cannot read “{name}”: {exc.strerror}"
+            ) from exc
+        digest = hash_filelike(ContentFile(content))  # as Wagtail's file_hash
+        same = _same_image(digest, fields, collection, tags)
+        if same is None:
+            image.file = ContentFile(content, name=path.name)
+            image.file_hash = digest
+            image.save()
             self.saved.append(image.file.name)
-        if tags is not None:
-            image.tags.set(tags, clear=True)
-        self.made[path] = image
-        return image
+            if tags is not None:
+                image.tags.set(list(tags), clear=True)
+        self.made[key] = same or image
+        return self.made[key]
 
     def make(self, values):
         """The images of the entries ``values`` (a document's ``images``),
@@ -664,6 +702,32 @@ class _Images:
         storage = get_image_model()._meta.get_field("file").storage
         for name in self.saved:
             storage.delete(name)
+
+
+def _same_image(digest, fields, collection, tags):
+    """The image already in the database of the file content ``digest``
+    with ``fields``, in ``collection`` and with ``tags`` (None: any), or
+    None. An image without a hash yet is hashed to be compared, not saved."""
+    candidates = (
+        get_image_model()
+        .objects.filter(**fields)
+        .filter(Q(file_hash=digest) | Q(file_hash=""))
+    )
+    if collection is not None:
+        candidates = candidates.filter(collection=collection)
+    for candidate in candidates.order_by("pk").prefetch_related("tags"):
+        names = tuple(sorted(tag.name for tag in candidate.tags.all()))
+        if tags is not None and names != tags:
+            continue
+        if not candidate.file_hash:
+            try:
+                with candidate.open_file() as file:
+                    if hash_filelike(file) != digest:
+                        continue
+            except OSError:  # its file is gone
+                continue
+        return candidate
+    return None
 
 
 def _collection(names, location):
@@ -781,6 +845,9 @@ def _restrictions(entry, location):
 
 
 def _import_article(entry, location, people, images, links):
+    """The article of ``entry`` created (not live) or updated, restricted,
+    not published yet: ``_publish`` publishes it, once every article is
+    there and the links of its rich text found (``_relink``)."""
     locale = _locale(entry, location)
     index = _index(entry, location, locale)
     key = _translation_key(entry, location)
@@ -789,9 +856,7 @@ def _import_article(entry, location, people, images, links):
         _require(entry, "references", list, location), f"{location}.references"
     )
     keys = {reference.key for reference in references}
-    body = _build_body(
-        _require(entry, "body", list, location), keys, f"{location}.body", images, links
-    )
+    body, disclaimer = _linked_text(entry, location, keys, images, links)
     slug = _require(entry, "slug", str, location)
     article = _existing(index, locale, key, slug, location)
     is_new = article is None
@@ -808,26 +873,20 @@ def _import_article(entry, location, people, images, links):
     article.show_in_menus = _optional(  # left as it is by older documents
         entry, "show_in_menus", bool, location, article.show_in_menus
     )
-    article.disclaimer = _rich_text(
-        links.resolve(
-            _optional(entry, "disclaimer", str, location, ""), f"{location}.disclaimer"
-        ),
-        f"{location}.disclaimer",
-    )
+    article.disclaimer = disclaimer
     article.body = body
     article.first_published_at = _parse_date(
         entry, "first_published_at", location, datetime.datetime
     )
-    last_published_at = _parse_date(
-        entry, "last_published_at", location, datetime.datetime
-    )
+    _parse_date(entry, "last_published_at", location, datetime.datetime)
     hero_image = _optional(entry, "hero_image", dict, location, None)
     article.hero_image = hero_image and images.get(hero_image, f"{location}.hero_image")
     article.go_live_at = _parse_date(entry, "go_live_at", location, datetime.datetime)
     article.expire_at = _parse_date(entry, "expire_at", location, datetime.datetime)
     article.last_reviewed = _parse_date(entry, "last_reviewed", location)
     article.next_review_due = _parse_date(entry, "next_review_due", location)
-    live = _optional(entry, "live", bool, location, True)
+    _optional(entry, "live", bool, location, True)
+    _optional(entry, "scheduled", bool, location, False)
     article.references = references
     for field, model in (("authors", ArticleAuthor), ("reviewers", ArticleReviewer)):
         names = _strings(entry, field, location)
@@ -858,25 +917,64 @@ def _import_article(entry, location, people, images, links):
             page=article, restriction_type=kind, password=password
         )
         restriction.groups.set(groups)
+    return article
+
+
+def _linked_text(entry, location, keys, images, links):
+    """The body and disclaimer of ``entry``, links to pages found (or, in a
+    first pass, listed in ``links.missing``)."""
+    body = _build_body(
+        _require(entry, "body", list, location), keys, f"{location}.body", images, links
+    )
+    disclaimer = _rich_text(
+        links.resolve(
+            _optional(entry, "disclaimer", str, location, ""), f"{location}.disclaimer"
+        ),
+        f"{location}.disclaimer",
+    )
+    return body, disclaimer
+
+
+def _relink(article, entry, location, images, links):
+    """``article``'s body and disclaimer again, every article being there:
+    its links to articles the document brings later found."""
+    keys = {reference.key for reference in article.references.all()}
+    article.body, article.disclaimer = _linked_text(
+        entry, location, keys, images, links
+    )
+
+
+def _publish(article, entry, location):
+    """One revision of ``article``, published (once) where the entry is live
+    or scheduled."""
     revision = article.save_revision()
+    live = _optional(entry, "live", bool, location, True)
     if live or _optional(entry, "scheduled", bool, location, False):
         # Published, or scheduled to be: Wagtail holds a revision whose
         # go-live time is to come until publish_scheduled publishes it.
         revision.publish()
+        last_published_at = _parse_date(
+            entry, "last_published_at", location, datetime.datetime
+        )
         if last_published_at:  # when it was last published, not imported
             HealthArticlePage.objects.filter(pk=article.pk).update(
                 last_published_at=last_published_at
             )
             article.last_published_at = last_published_at
-    return article
 
 
 def import_document(document, progress=None, files=None):
     """Create or update the document's articles, the people they name and
     their sites' settings, all of them or none; images are read from the
     folder ``files``."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise DocumentError("format", f"not a {FORMAT} document")
+    if not isinstance(document, dict):
+        raise DocumentError("document", "expected an object")
+    if document.get("format") not in FORMATS:
+        raise DocumentError(
+            "format",
+            f"{document.get('format')!r} is not a format this import reads "
+            f"({', '.join(FORMATS)}): a document of export_articles has one",
+        )
     entries = _require(document, "articles", list, "document")
     images = _Images(files)
     links = _PageLinks()
@@ -885,6 +983,7 @@ def import_document(document, progress=None, files=None):
             # Documents from before images and sites were listed have none.
             images.make(_optional(document, "images", list, "document", []))
             people = _people(_require(document, "people", list, "document"), images)
+            # First every article is made or updated, not published yet…
             articles = []
             relink = []  # those linking to articles brought later
             for number, entry in enumerate(entries):
@@ -895,14 +994,18 @@ def import_document(document, progress=None, files=None):
                 articles.append(_import_article(entry, location, people, images, links))
                 if links.missing:
                     relink.append(number)
-                if progress:
-                    progress(number + 1, len(entries), articles[-1])
-            # Every article is there now: each link finds its page.
+            # … then, every article there, each link finds its page…
             links.final = True
             for number in relink:
-                articles[number] = _import_article(
-                    entries[number], f"articles[{number}]", people, images, links
-                )
+                location = f"articles[{number}]"
+                _relink(articles[number], entries[number], location, images, links)
+            # … and each article is published once, its links in it.
+            for number, (article, entry) in enumerate(
+                zip(articles, entries, strict=True)
+            ):
+                _publish(article, entry, f"articles[{number}]")
+                if progress:
+                    progress(number + 1, len(entries), article)
             _sites(_optional(document, "sites", list, "document", []), images, links)
     except BaseException:
         images.delete_saved()

@@ -14,6 +14,8 @@ from django.core.cache import caches
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image as PILImage
 from taggit.models import Tag
@@ -22,12 +24,15 @@ from wagtail.models import (
     Collection,
     CollectionViewRestriction,
     Page,
+    PageLogEntry,
     PageViewRestriction,
+    Revision,
     Site,
 )
+from wagtail.utils.file import hash_filelike
 
 from health_articles.blocks import BODY_TEXT_FEATURES, sanitise
-from health_articles.exchange import PERSON_FIELDS
+from health_articles.exchange import PERSON_FIELDS, export_document
 from health_articles.models import (
     HealthArticlePage,
     HealthArticleSettings,
@@ -71,8 +76,11 @@ def test_import_updates_existing_articles_in_place(demo_content, tmp_path):
     path, document = export(tmp_path)
     document["articles"][0]["title"] = "Massage for hip pain"
     path.write_text(json.dumps(document))
+    images = list(Image.objects.order_by("pk").values_list("pk", "title"))
     import_file(path)
     assert HealthArticlePage.objects.count() == 3
+    # The images the document names are those already there: reused.
+    assert list(Image.objects.order_by("pk").values_list("pk", "title")) == images
     hip = HealthArticlePage.objects.get(slug="massage-therapy-for-hip-pain")
     assert hip.title == "Massage for hip pain"
     assert Reference.objects.filter(page=hip).count() == 16
@@ -134,7 +142,16 @@ def broken(document, change):
             ),
             "articles[0].view_restrictions[0].groups",
         ),
-        (lambda d: d.update(format="other/1"), "format"),
+        (
+            lambda d: d.update(format="other/1"),
+            "format: 'other/1' is not a format this import reads "
+            "(health_articles/1, health_articles/2)",
+        ),
+        (
+            lambda d: d.update(format="health_articles/3"),
+            "format: 'health_articles/3' is not a format this import reads",
+        ),
+        (lambda d: d.pop("format"), "format: None is not a format this import"),
         (
             lambda d: d["articles"][0].update(seo_title=["x"]),
             "articles[0].seo_title: expected str, got list",
@@ -374,9 +391,11 @@ def drawn_image(title, size, colour, name, **fields):
     """An image of its own content (the import reuses an image by content)."""
     buffer = io.BytesIO()
     PILImage.new("RGB", size, colour).save(buffer, "PNG")
-    return Image.objects.create(
+    image = Image.objects.create(
         title=title, file=ImageFile(buffer, name=name), **fields
     )
+    image.get_file_hash()  # saved, as an upload does
+    return image
 
 
 def stored_files(storage, folder=""):
@@ -697,11 +716,17 @@ def test_a_document_from_before_still_imports(media, demo_content, tmp_path):
     alex.photo = drawn_image("Alex", (300, 300), (200, 180, 150), "alex.png")
     alex.save()
     path, document = export(tmp_path)
+    assert document["format"] == "health_articles/2"
+    document["format"] = "health_articles/1"
     del document["images"], document["sites"]
     for person in document["people"]:
         del person["photo"], person["user"]
     for number, entry in enumerate(document["articles"]):
         del entry["show_in_menus"]
+        # The body and disclaimer as stored: images and pages by their ids.
+        article = HealthArticlePage.objects.get(slug=entry["slug"])
+        entry["body"] = article.body.get_prep_value()
+        entry["disclaimer"] = article.disclaimer
         hero = entry["hero_image"]
         del hero["tags"], hero["collection"]
         name = f"images/{number + 1}-{Path(hero['file']).name}"
@@ -746,3 +771,146 @@ def test_a_failed_import_leaves_no_image_file_behind(media, demo_content, tmp_pa
         import_file(path)
     assert not Image.objects.exists()
     assert stored_files(media) == []
+
+
+def test_each_article_is_published_once_though_it_links_to_a_later_one(
+    demo_content, tmp_path
+):
+    """An article linking to one the document brings later is published
+    once, its link in it: one revision and one publish for each article
+    (one publish webhook, one entry in the history)."""
+    path, document = export(tmp_path)
+    hip, knee = document["articles"][0], document["articles"][2]
+    link = (
+        f'<a linktype="page" site="{knee["site"]}" locale="en" '
+        f'path="{knee["index_path"]}{knee["slug"]}/">knees</a>'
+    )
+    hip["body"][0]["value"] += f"<p>See {link}.</p>"  # as export writes it
+    hip["disclaimer"] = f"<p>Read {link}.</p>"
+    path.write_text(json.dumps(document))
+    HealthArticlePage.objects.all().delete()
+    PageLogEntry.objects.all().delete()
+
+    import_file(path)
+    knee_page = HealthArticlePage.objects.get(slug=knee["slug"])
+    hip_page = HealthArticlePage.objects.get(slug=hip["slug"])
+    assert f'linktype="page" id="{knee_page.pk}"' in hip_page.body[0].value.source
+    assert f'id="{knee_page.pk}"' in hip_page.disclaimer
+    for article in HealthArticlePage.objects.all():
+        assert article.live
+        revisions = Revision.objects.for_instance(article)
+        assert revisions.count() == 1, article.slug
+        assert article.live_revision == revisions.get()
+        publishes = PageLogEntry.objects.filter(page=article, action="wagtail.publish")
+        assert publishes.count() == 1, article.slug
+
+
+def test_two_images_of_the_same_pixels_stay_two(media, demo_content, tmp_path):
+    """Two people's photos of identical content are two images, each with
+    its own title, after a re-import into an empty database."""
+    alex = Person.objects.get(name="Alex Morgan")
+    alex.photo = drawn_image("Alex", (300, 300), (200, 180, 150), "alex.png")
+    alex.save()
+    sam = Person.objects.get(name="Sam Rivera")
+    sam.photo = drawn_image("Sam", (300, 300), (200, 180, 150), "sam.png")
+    sam.photo.tags.add("staff")
+    sam.save()
+    assert alex.photo.file_hash == sam.photo.file_hash
+    path, _ = export(tmp_path)
+    HealthArticlePage.objects.all().delete()
+    Person.objects.all().delete()
+    Image.objects.all().delete()
+
+    import_file(path)
+    alex = Person.objects.get(name="Alex Morgan")
+    sam = Person.objects.get(name="Sam Rivera")
+    assert alex.photo.pk != sam.photo.pk
+    assert (alex.photo.title, sam.photo.title) == ("Alex", "Sam")
+    assert list(alex.photo.tags.names()) == []
+    assert list(sam.photo.tags.names()) == ["staff"]
+
+
+def test_an_image_already_there_of_the_same_content_is_left_alone(
+    media, demo_content, tmp_path
+):
+    """An image in the database with the content of an image the document
+    brings, but not that image (another title, collection and tags), is
+    neither reused nor changed: it stays in its restricted collection."""
+    alex = Person.objects.get(name="Alex Morgan")
+    alex.photo = drawn_image("Alex", (300, 300), (200, 180, 150), "alex.png")
+    alex.save()
+    path, _ = export(tmp_path)
+    alex.photo.delete()
+    private = Collection.get_first_root_node().add_child(name="Private")
+    other = drawn_image(
+        "Someone else",
+        (300, 300),
+        (200, 180, 150),
+        "other.png",
+        description="Not Alex",
+        collection=private,
+    )
+    other.tags.add("confidential")
+    assert other.file_hash == alex.photo.file_hash
+
+    import_file(path)
+    photo = Person.objects.get(name="Alex Morgan").photo
+    assert photo.pk != other.pk
+    assert (photo.title, photo.collection.is_root()) == ("Alex", True)
+    other = Image.objects.get(pk=other.pk)
+    assert (other.title, other.description) == ("Someone else", "Not Alex")
+    assert other.collection == private
+    assert list(other.tags.names()) == ["confidential"]
+
+
+def test_an_image_of_the_body_that_is_gone_is_exported_as_none(
+    media, demo_content, tmp_path
+):
+    """A figure whose image was deleted is written as no image, not as its
+    id, which in another database could be another image."""
+    gone = drawn_image("Gone", (200, 100), (1, 2, 3), "gone.png")
+    hip = HealthArticlePage.objects.order_by("path").first()
+    body = hip.body.get_prep_value()
+    body.append(
+        {
+            "type": "figure",
+            "value": {
+                "image": {"image": gone.pk, "decorative": True, "alt_text": ""},
+                "caption": "",
+            },
+        }
+    )
+    hip.body = body
+    hip.save_revision().publish()
+    gone.delete()
+    drawn_image("Another", (200, 100), (4, 5, 6), "another.png")  # maybe its id
+
+    _, document = export(tmp_path)
+    assert document["articles"][0]["body"][-1]["value"]["image"]["image"] is None
+
+
+def test_an_export_writes_nothing_to_the_database(media, demo_content, tmp_path):
+    """Exporting reads: a site without saved settings gets none made (their
+    defaults are written), an image without a hash gets none saved."""
+    HealthArticleSettings.objects.all().delete()
+    alex = Person.objects.get(name="Alex Morgan")
+    alex.photo = drawn_image("Alex", (300, 300), (200, 180, 150), "alex.png")
+    alex.save()
+    Image.objects.update(file_hash="")
+    with CaptureQueriesContext(connection) as queries:
+        document = export_document(HealthArticlePage.objects.all(), files=tmp_path)
+    writes = [
+        query["sql"]
+        for query in queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert not HealthArticleSettings.objects.exists()
+    assert not Image.objects.exclude(file_hash="").exists()
+    (site,) = document["sites"]
+    assert site["review_interval_months"] == (
+        HealthArticleSettings._meta.get_field("review_interval_months").default
+    )
+    (photo,) = [p["photo"] for p in document["people"] if p["name"] == "Alex Morgan"]
+    with Image.objects.get(title="Alex").open_file() as file:
+        assert photo["file"] == f"images/{hash_filelike(file)[:16]}/alex.png"
