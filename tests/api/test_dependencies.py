@@ -361,7 +361,7 @@ def test_the_browsable_api_shows_a_listing_of_kept_articles(client, article):
     assert json.loads(body) == data
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publish_outside_a_request_builds_its_article_once(
     client, article, serialised
 ):
