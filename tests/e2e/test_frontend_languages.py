@@ -4,32 +4,18 @@ French article is French throughout (<html lang>, body, references in
 French CSL terms, the frontend's own words, its tags' links), and listings
 under /fr-ca/ list the French articles only."""
 
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from health_articles.models import HealthArticlePage
 
+from .frontend import crawl, settle
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ENGLISH_PATH = "/massage-therapy-for-hip-pain/"
 FRENCH_PATH = "/fr-ca/massotherapie-douleur-hanche/"
-ERROR_TITLES = {
-    "Article not found",
-    "No such tag",
-    "Something went wrong",
-    "Article introuvable",
-    "Mot-clé introuvable",
-    "Une erreur s’est produite",
-}
-
-
-def settle(page, url=None):
-    """Open ``url`` (or wait for the page being opened) until its view has
-    rendered."""
-    if url:
-        page.goto(url)
-    page.locator("main[aria-busy=false]").wait_for(state="attached")
 
 
 def switcher_links(page, label):
@@ -161,20 +147,7 @@ def test_every_link_from_the_french_home_leads_somewhere(
 ):
     """Every view reached from /fr-ca/ (the French ones, and through the
     switcher the English ones) renders without an error."""
-    seen, queue = set(), [frontend + "/fr-ca/"]
-    while queue:
-        url = queue.pop()
-        if url in seen:
-            continue
-        seen.add(url)
-        settle(page, url)
-        heading = page.get_by_role("heading", level=1).first.inner_text()
-        assert heading not in ERROR_TITLES, url
-        assert page.locator("main .error").count() == 0, url
-        for href in page.locator("a[href]").evaluate_all("a => a.map(l => l.href)"):
-            href = urldefrag(href).url
-            if href.startswith(frontend):
-                queue.append(href)
+    seen, _elsewhere = crawl(page, frontend, frontend + "/fr-ca/")
     paths = {unquote(urlsplit(url).path) for url in seen}
     assert paths >= {
         "/fr-ca/",

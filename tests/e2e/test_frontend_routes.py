@@ -2,42 +2,22 @@
 from its home page, each link alive (the frontend's own views render
 without an error; the API's links answer)."""
 
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from health_articles.models import HealthArticlePage
 
+from .frontend import crawl, settle
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-ERROR_TITLES = {"Article not found", "No such tag", "Something went wrong"}
-
-
-def settle(page, url):
-    """Open ``url`` and wait until the view has rendered."""
-    page.goto(url)
-    page.locator("main[aria-busy=false]").wait_for(state="attached")
 
 
 def test_every_link_from_home_leads_somewhere(
     page, frontend, live_server, demo_content
 ):
-    seen, queue, api_links = set(), [frontend + "/"], set()
-    while queue:
-        url = queue.pop()
-        if url in seen:
-            continue
-        seen.add(url)
-        settle(page, url)
-        heading = page.get_by_role("heading", level=1).first.inner_text()
-        assert heading not in ERROR_TITLES, url
-        assert page.locator("main .error").count() == 0, url
-        for href in page.locator("a[href]").evaluate_all("a => a.map(l => l.href)"):
-            href = urldefrag(href).url
-            if href.startswith(frontend):
-                queue.append(href)
-            elif href.startswith(live_server.url):
-                api_links.add(href)
+    seen, elsewhere = crawl(page, frontend, frontend + "/")
+    api_links = {href for href in elsewhere if href.startswith(live_server.url)}
     articles = HealthArticlePage.objects.live()
     # Home, the tags page, every tag's page and every article.
     assert {urlsplit(url).path for url in seen} >= {
